@@ -17,6 +17,7 @@ class CitizenRequest(JurisdictionMixin, Workflow, ModelSQL, ModelView):
     citizen but not the request.
     """
     __name__ = 'sigo.citizen.request'
+    __string__ = "Citizen Request"
     _rec_name = 'number'
     _states = {
         'readonly': Eval('state') != 'open',

@@ -12,6 +12,7 @@ from trytond.pyson import Eval
 class Office(DeactivableMixin, tree(), ModelSQL, ModelView):
     "A SIGO or GOSWS office; its jurisdiction is itself and every office below"
     __name__ = 'sigo.office'
+    __string__ = "Office"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
     organization = fields.Selection([
@@ -88,6 +89,7 @@ class Office(DeactivableMixin, tree(), ModelSQL, ModelView):
 class UserOffice(ModelSQL):
     "Office a user works in"
     __name__ = 'res.user-sigo.office'
+    __string__ = "User Office"
     user = fields.Many2One(
         'res.user', "User", required=True, ondelete='CASCADE')
     office = fields.Many2One(
