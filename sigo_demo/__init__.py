@@ -1,0 +1,40 @@
+# This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
+# file at the top level of this repository contains the full copyright notices
+# and license terms.
+"""Demo data for ./run demo and the benchmarks.
+
+Each module with demo records has a file here named after it with a
+`generate(scale, random)` function; they run in the modules' dependency
+order, inside one transaction, so later modules build on earlier records.
+"""
+import importlib
+import random as random_module
+
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+SEED = 2009  # the year of the Human Development Fund law
+
+
+def activated_modules():
+    "Activated module names in dependency order"
+    from trytond.modules import create_graph
+    pool = Pool()
+    Module = pool.get('ir.module')
+    names = {m.name for m in Module.search([('state', '=', 'activated')])}
+    return [node.name for node in create_graph(names)]
+
+
+def generate(database_name, scale=1):
+    Pool.start()
+    pool = Pool(database_name)
+    pool.init()
+    rng = random_module.Random(SEED)
+    with Transaction().start(database_name, 0) as transaction,             transaction.set_context(
+                language='en', _skip_warnings=True, active_test=False):
+        for name in activated_modules():
+            try:
+                generator = importlib.import_module(f'sigo_demo.{name}')
+            except ModuleNotFoundError:
+                continue
+            generator.generate(scale, rng)

@@ -1,0 +1,4 @@
+# This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
+# file at the top level of this repository contains the full copyright notices
+# and license terms.
+"The commands behind ./run: demo, test and bench."

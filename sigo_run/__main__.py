@@ -1,0 +1,16 @@
+# This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
+# file at the top level of this repository contains the full copyright notices
+# and license terms.
+import importlib
+import sys
+
+# Imported on demand: ./run test must configure trytond before it loads
+COMMANDS = {
+    'demo': 'sigo_run.demo',
+    'test': 'sigo_run.testing',
+    'bench': 'sigo_run.bench',
+    }
+
+if __name__ == '__main__':
+    command = importlib.import_module(COMMANDS[sys.argv[1]])
+    sys.exit(command.main(sys.argv[2:]))

@@ -1,0 +1,47 @@
+# This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
+# file at the top level of this repository contains the full copyright notices
+# and license terms.
+"./run demo: the web client on demo data, in seconds after the first run"
+import argparse
+import os
+import sys
+
+from . import database
+
+NAME = 'demo'
+
+
+def main(args):
+    parser = argparse.ArgumentParser(prog='./run demo')
+    parser.add_argument(
+        '--reset', action='store_true', help="rebuild the demo database")
+    parser.add_argument(
+        '--scale', type=int, default=1,
+        help="multiply the demo records (citizens, requests)")
+    options = parser.parse_args(args)
+
+    uri = os.environ.get('DATABASE_URI', 'sqlite://')
+    if options.reset or not database.database_exists(NAME, uri):
+        print(f"Building the demo database on {uri.split(':')[0]} "
+            "(about a minute)", file=sys.stderr)
+        database.build_database(
+            NAME, uri, database.project_modules(), scale=options.scale)
+
+    print_logins()
+    env = database.trytond_environ(uri)
+    trytond = os.path.join(os.path.dirname(sys.executable), 'trytond')
+    os.execve(
+        trytond, [trytond, '-c', database.DEMO_CONFIG, '-d', NAME], env)
+
+
+def print_logins():
+    from sigo_demo.sigo_base import DEMO_PASSWORD, demo_logins
+    print()
+    print("Web client: http://127.0.0.1:8000/  (database: %s)" % NAME)
+    print()
+    print(f"  {'login':<24} {'password':<12} role")
+    print(f"  {'admin':<24} {database.ADMIN_PASSWORD:<12} administrator")
+    for login, role, office in demo_logins():
+        print(f"  {login:<24} {DEMO_PASSWORD:<12} {role}, {office}")
+    print()
+    sys.stdout.flush()
