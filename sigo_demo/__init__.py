@@ -38,3 +38,6 @@ def generate(database_name, scale=1):
             except ModuleNotFoundError:
                 continue
             generator.generate(scale, rng)
+        # The demo is configured: no set-up wizard at the first admin login
+        ConfigItem = Pool().get('ir.module.config_wizard.item')
+        ConfigItem.write(ConfigItem.search([]), {'state': 'done'})
