@@ -65,8 +65,9 @@ class DemoServer:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def chromium():
-    "A headless Debian Chromium through chromedriver"
+def chromium(network_log=False):
+    """A headless Debian Chromium through chromedriver; with network_log,
+    its DevTools network events are kept for get_log('performance')"""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     options = webdriver.ChromeOptions()
@@ -77,5 +78,8 @@ def chromium():
             '--disable-sync', '--window-size=1366,900',
             '--user-data-dir=' + tempfile.mkdtemp(prefix='sigo-chromium-')]:
         options.add_argument(argument)
+    if network_log:
+        options.set_capability(
+            'goog:loggingPrefs', {'performance': 'ALL'})
     return webdriver.Chrome(
         service=Service(shutil.which('chromedriver')), options=options)
