@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import os
 import unittest
+from contextlib import contextmanager
 
 from trytond.model.exceptions import AccessError, SQLConstraintError
 from trytond.model.exceptions import ValidationError
@@ -39,6 +40,14 @@ def create_staff(login, *office_codes):
                 'groups': [('add', group_ids)],
                 }])
     return user
+
+
+@contextmanager
+def acting_as(user):
+    "Run as the user through the access checks of a client request"
+    with Transaction().set_user(user.id), \
+            Transaction().set_context(_check_access=True):
+        yield
 
 
 def create_citizen(name, number):
@@ -236,8 +245,7 @@ class SigoBaseTestCase(ModuleTestCase):
         Party = pool.get('party.party')
         citizen = create_citizen("Ганбаатар", 'ХЭ85021233')
         officer = create_staff('soum_a', 'SIGO-MN-073-01')
-        with Transaction().set_user(officer.id), \
-                Transaction().set_context(_check_access=True):
+        with acting_as(officer):
             found = Party.search([('rec_name', 'ilike', 'хэ850212%')])
             self.assertEqual(found, [citizen])
 
@@ -260,8 +268,7 @@ class SigoBaseTestCase(ModuleTestCase):
         own = self._request('SIGO-MN-073-01', citizen)
         other = self._request('SIGO-MN-073-02', citizen)
         officer = create_staff('soum_a', 'SIGO-MN-073-01')
-        with Transaction().set_user(officer.id), \
-                Transaction().set_context(_check_access=True):
+        with acting_as(officer):
             self.assertEqual(Request.search([]), [own])
             with self.assertRaises(AccessError):
                 Request.read([other.id], ['subject'])
@@ -293,8 +300,7 @@ class SigoBaseTestCase(ModuleTestCase):
         soum_2 = self._request('SIGO-MN-073-02', citizen)
         other_aimag = self._request('SIGO-MN-071-01', citizen)
         supervisor = create_staff('aimag', 'SIGO-MN-073')
-        with Transaction().set_user(supervisor.id), \
-                Transaction().set_context(_check_access=True):
+        with acting_as(supervisor):
             self.assertEqual(
                 set(Request.search([])), {aimag, soum_1, soum_2})
             with self.assertRaises(AccessError):
@@ -310,8 +316,7 @@ class SigoBaseTestCase(ModuleTestCase):
                 'SIGO-MN-073-01', 'SIGO-MN-071-01', 'SIGO-MN-1-05']}
         gosws = self._request('GOSWS-MN-073-01', citizen)
         head = create_staff('head', 'SIGO')
-        with Transaction().set_user(head.id), \
-                Transaction().set_context(_check_access=True):
+        with acting_as(head):
             self.assertEqual(set(Request.search([])), requests)
             with self.assertRaises(AccessError):
                 Request.read([gosws.id], ['subject'])
@@ -326,16 +331,14 @@ class SigoBaseTestCase(ModuleTestCase):
         first = self._request('SIGO-MN-073-01', citizen)
         second = self._request('SIGO-MN-073-02', citizen)
         officer = create_staff('mover', 'SIGO-MN-073-01')
-        with Transaction().set_user(officer.id), \
-                Transaction().set_context(_check_access=True):
+        with acting_as(officer):
             self.assertEqual(Request.search([]), [first])
         User.write([officer], {
                 'offices': [('remove', [office('SIGO-MN-073-01').id]),
                     ('add', [office('SIGO-MN-073-02').id])],
                 'office': office('SIGO-MN-073-02').id,
                 })
-        with Transaction().set_user(officer.id), \
-                Transaction().set_context(_check_access=True):
+        with acting_as(officer):
             self.assertEqual(Request.search([]), [second])
 
     @with_transaction()
@@ -350,8 +353,7 @@ class SigoBaseTestCase(ModuleTestCase):
         User.write([officer], {'offices': [('remove', [
                             office('SIGO-MN-073-01').id])],
                 'office': None})
-        with Transaction().set_user(officer.id), \
-                Transaction().set_context(_check_access=True):
+        with acting_as(officer):
             self.assertEqual(Request.search([]), [])
 
     @with_transaction()
@@ -361,8 +363,7 @@ class SigoBaseTestCase(ModuleTestCase):
         Request = pool.get('sigo.citizen.request')
         citizen = create_citizen("Батаа", 'УБ90051512')
         officer = create_staff('soum_a', 'SIGO-MN-073-01')
-        with Transaction().set_user(officer.id), \
-                Transaction().set_context(_check_access=True):
+        with acting_as(officer):
             request = self._request('SIGO-MN-073-01', citizen)
             self.assertTrue(request.number.startswith('CR-'))
             with self.assertRaises(ValidationError):
@@ -390,8 +391,7 @@ class SigoBaseTestCase(ModuleTestCase):
                     'roles': [('create', [{'role': ModelData.get_id(
                                         'sigo_base', 'role_auditor')}])],
                     }])
-        with Transaction().set_user(auditor.id), \
-                Transaction().set_context(_check_access=True):
+        with acting_as(auditor):
             self.assertEqual(Request.search([]), [request])
             with self.assertRaises(AccessError):
                 Request.write([Request(request.id)], {'subject': "X"})
