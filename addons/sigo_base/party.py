@@ -33,13 +33,10 @@ class Party(metaclass=PoolMeta):
     register_sex = fields.Function(
         fields.Selection(SEXES, "Sex in Register Number"),
         'on_change_with_register_sex')
-    register_mismatch = fields.Function(
-        fields.Boolean(
-            "Register Number Mismatch",
-            help="The birth date or sex declared differs from the one "
-            "encoded in the register number."),
-        'on_change_with_register_mismatch',
-        searcher='search_register_mismatch')
+    register_mismatch = fields.Boolean(
+        "Register Number Mismatch", readonly=True,
+        help="The birth date or sex declared differs from the one "
+        "encoded in the register number.")
 
     @classmethod
     def __setup__(cls):
@@ -52,9 +49,12 @@ class Party(metaclass=PoolMeta):
                     & (t.register_number != Null)),
                 'sigo_base.msg_party_register_number_unique'),
             ]
-        cls._sql_indexes.add(
-            Index(t, (t.register_number, Index.Similarity(begin=True)),
-                where=t.register_number != Null))
+        cls._sql_indexes.update({
+                Index(t, (t.register_number, Index.Similarity(begin=True)),
+                    where=t.register_number != Null),
+                Index(t, (t.register_mismatch, Index.Equality()),
+                    where=t.register_mismatch == True),  # noqa: E712
+                })
 
     @fields.depends('register_number')
     def _register_data(self):
@@ -83,19 +83,15 @@ class Party(metaclass=PoolMeta):
             (self.birth_date and self.birth_date != data.birth_date)
             or (self.sex and self.sex != data.sex))
 
-    @classmethod
-    def search_register_mismatch(cls, name, clause):
-        # Only for the filter "with mismatch": compare in Python over the
-        # parties that declare a birth date or sex next to a number
-        _, operator, value = clause
-        parties = cls.search([
-                ('register_number', '!=', None),
-                ['OR', ('birth_date', '!=', None), ('sex', '!=', None)],
-                ])
-        ids = [p.id for p in parties if p.register_mismatch]
-        if (operator == '=') == bool(value):
-            return [('id', 'in', ids)]
-        return [('id', 'not in', ids)]
+    def compute_fields(self, field_names=None):
+        # Stored so that officers filter mismatches over a million citizens
+        values = super().compute_fields(field_names=field_names)
+        if (field_names is None
+                or field_names & {'register_number', 'birth_date', 'sex'}):
+            mismatch = self.on_change_with_register_mismatch()
+            if mismatch != bool(self.register_mismatch):
+                values['register_mismatch'] = mismatch
+        return values
 
     @fields.depends('register_number', 'birth_date', 'sex',
         methods=['_register_data'])
@@ -149,7 +145,7 @@ class Party(metaclass=PoolMeta):
                         messages[exception.reason],
                         number=party.register_number,
                         party=party.rec_name))
-            if party.register_mismatch:
+            if party.on_change_with_register_mismatch():
                 key = Warning.format('register_mismatch', [party])
                 if Warning.check(key):
                     raise RegisterNumberMismatchWarning(key, gettext(

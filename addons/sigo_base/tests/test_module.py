@@ -238,6 +238,11 @@ class SigoBaseTestCase(ModuleTestCase):
         self.assertEqual(
             Party.search([('register_mismatch', '=', True)]), [party])
 
+        Party.write([party], {'birth_date': dt.date(1990, 5, 15)})
+        self.assertFalse(party.register_mismatch)
+        self.assertEqual(
+            Party.search([('register_mismatch', '=', True)]), [])
+
     @with_transaction()
     def test_find_citizen_by_register_number(self):
         "Any officer finds a citizen by register number"
