@@ -54,12 +54,6 @@ class User(metaclass=PoolMeta):
         # this cache is enough
         cls._jurisdiction_cache.clear()
 
-    @classmethod
-    def on_modification(cls, mode, users, field_names=None):
-        super().on_modification(mode, users, field_names=field_names)
-        if mode == 'write' and 'offices' in field_names:
-            cls.clear_jurisdiction_cache()
-
 
 class Rule(metaclass=PoolMeta):
     __name__ = 'ir.rule'
