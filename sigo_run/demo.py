@@ -35,6 +35,7 @@ def main(args):
 
 
 def print_logins():
+    from sigo_demo.authentication_totp import DEMO_TOTP_KEY, TOTP_USERS
     from sigo_demo.sigo_base import DEMO_PASSWORD, demo_logins
     print()
     print("Web client: http://127.0.0.1:8000/  (database: %s)" % NAME)
@@ -43,5 +44,9 @@ def print_logins():
     print(f"  {'admin':<24} {database.ADMIN_PASSWORD:<12} administrator")
     for login, role, office in demo_logins():
         print(f"  {login:<24} {DEMO_PASSWORD:<12} {role}, {office}")
+    print()
+    print(f"  {', '.join(TOTP_USERS)} also needs a one-time code: add the key "
+        f"{DEMO_TOTP_KEY} to an authenticator app.")
+    print("  Any user can turn two-factor login on under My Account.")
     print()
     sys.stdout.flush()

@@ -2,6 +2,9 @@
 # file at the top level of this repository contains the full copyright notices
 # and license terms.
 "A demo server with the sao web client, and a Chromium to drive it"
+import atexit
+import base64
+import json
 import os
 import shutil
 import socket
@@ -9,6 +12,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
+import urllib.error
 import urllib.request
 
 from sigo_run import database
@@ -38,10 +43,14 @@ class DemoServer:
         database.build_database(
             self.name, self.uri, database.project_modules(),
             scale=self.scale, sqlite_path=self.directory)
+        # The demo configuration on another port (a file wins over the
+        # environment, so the port is set in a copy)
         config = os.path.join(self.directory, 'trytond.conf')
-        with open(config, 'w') as file:
-            file.write(f"[web]\nlisten = 127.0.0.1:{self.port}\n"
-                f"root = {SAO_ROOT}\n")
+        with open(database.DEMO_CONFIG) as demo, open(config, 'w') as file:
+            file.write(demo.read().replace(
+                    'listen = 127.0.0.1:8000',
+                    f'listen = 127.0.0.1:{self.port}').replace(
+                    'root = .cache/sao/package', f'root = {SAO_ROOT}'))
         env = database.trytond_environ(self.uri, self.directory)
         env['TRYTOND_CONFIG'] = config
         self.process = subprocess.Popen([
@@ -83,3 +92,103 @@ def chromium(network_log=False):
             'goog:loggingPrefs', {'performance': 'ALL'})
     return webdriver.Chrome(
         service=Service(shutil.which('chromedriver')), options=options)
+
+
+_server = None
+
+
+def shared_server():
+    "One demo server for all the browser tests of a run"
+    global _server
+    if _server is None:
+        server = DemoServer()
+        try:
+            server.start()
+        except Exception:
+            server.stop()
+            raise
+        atexit.register(server.stop)
+        _server = server
+    return _server
+
+
+class WebClientCase(unittest.TestCase):
+    "Helpers to drive the web client and the JSON-RPC of the demo server"
+    wait_seconds = 30
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = shared_server()
+
+    def rpc(self, method, *params, session=None):
+        """Return the answer: {'result': …} or {'error': […]}, or the HTTP
+        status of a refusal ({'status': 401} for a failed login)"""
+        request = urllib.request.Request(
+            f'{self.server.url}{self.server.name}/rpc/',
+            data=json.dumps(
+                {'id': 1, 'method': method, 'params': params}).encode(),
+            headers={'Content-Type': 'application/json'})
+        if session:
+            request.add_header('Authorization', 'Session ' + base64.b64encode(
+                    session.encode()).decode())
+        try:
+            with urllib.request.urlopen(request) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as error:
+            return {'status': error.code}
+
+    def browser(self):
+        from selenium.webdriver.support.ui import WebDriverWait
+        browser = chromium()
+        self.addCleanup(browser.quit)
+        return browser, WebDriverWait(browser, self.wait_seconds)
+
+    def login(self, login, password, code=None, browser=None):
+        """Log in through the login dialogs of the web client; code answers
+        the one-time code prompt"""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.common.keys import Keys
+        from selenium.webdriver.support import expected_conditions as EC
+        if browser is None:
+            browser, wait = self.browser()
+        else:
+            browser, wait = browser
+        browser.get(f'{self.server.url}#{self.server.name}')
+        wait.until(EC.visibility_of_element_located(
+                (By.ID, 'login'))).send_keys(login, Keys.ENTER)
+        wait.until(EC.visibility_of_element_located(
+                (By.CSS_SELECTOR, 'input[type=password]'))).send_keys(
+            password, Keys.ENTER)
+        if code is not None:
+            prompt = wait.until(EC.visibility_of_element_located(
+                    (By.XPATH, "//div[contains(@class, 'modal') and "
+                        "contains(., 'One-time code')]//input")))
+            prompt.send_keys(code(), Keys.ENTER)
+        wait.until(EC.text_to_be_present_in_element(
+                (By.TAG_NAME, 'body'), "Social Protection"))
+        return browser, wait
+
+    def body_text(self, browser):
+        from selenium.webdriver.common.by import By
+        return browser.find_element(By.TAG_NAME, 'body').text
+
+    def open(self, browser, wait, path, text):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as EC
+        browser.get(f'{self.server.url}#{self.server.name}/{path}')
+        wait.until(EC.text_to_be_present_in_element(
+                (By.TAG_NAME, 'body'), text))
+        return self.body_text(browser)
+
+    def search(self, browser, wait, text, expected):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.common.keys import Keys
+        from selenium.webdriver.support import expected_conditions as EC
+        field = wait.until(EC.visibility_of_element_located(
+                (By.CSS_SELECTOR, 'input[placeholder="Search"]')))
+        field.clear()
+        field.send_keys(text, Keys.ENTER)
+        wait.until(EC.text_to_be_present_in_element(
+                (By.TAG_NAME, 'body'), expected))
+        return self.body_text(browser)

@@ -17,12 +17,14 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 class EnrolStart(ModelView):
     "Two-Factor Enrolment"
     __name__ = 'authentication.totp.enrol.start'
+    __string__ = "Two-Factor Enrolment"
     enrolled = fields.Boolean("Already Enrolled", readonly=True)
 
 
 class EnrolConfirm(ModelView):
     "Two-Factor Enrolment"
     __name__ = 'authentication.totp.enrol.confirm'
+    __string__ = "Two-Factor Enrolment Confirmation"
     qr_code = fields.Binary("QR Code", readonly=True)
     key = fields.Char(
         "Key", readonly=True,
@@ -35,6 +37,7 @@ class EnrolConfirm(ModelView):
 class EnrolDone(ModelView):
     "Two-Factor Enrolment"
     __name__ = 'authentication.totp.enrol.done'
+    __string__ = "Two-Factor Recovery Codes"
     recovery_codes = fields.Text(
         "Recovery Codes", readonly=True,
         help="Each code opens your account once if your phone is lost. "

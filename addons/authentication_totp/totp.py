@@ -16,7 +16,7 @@ import pyotp
 import trytond.config as config
 from trytond.model import Index, ModelSQL, Unique, fields
 from trytond.pool import Pool
-from trytond.transaction import without_check_access
+from trytond.transaction import Transaction, without_check_access
 
 # RFC 6238 defaults: 30 s steps, 6 digits; one step either side for clocks
 STEP = 30
@@ -32,6 +32,7 @@ def issuer():
 class TOTPSecret(ModelSQL):
     "The TOTP secret of a user or web user"
     __name__ = 'authentication.totp.secret'
+    __string__ = "Two-Factor Secret"
     owner = fields.Reference(
         "Owner", selection=[
             ('res.user', "User"),
@@ -40,7 +41,7 @@ class TOTPSecret(ModelSQL):
     secret = fields.Char("Secret", required=True, strip=False)
     confirmed = fields.Boolean("Confirmed")
     last_counter = fields.Integer(
-        "Last Counter",
+        "Last Counter", required=True,
         help="The time step of the last code accepted: "
         "no code of that step or before is accepted again.")
 
@@ -103,17 +104,24 @@ class TOTPSecret(ModelSQL):
             if step <= (self.last_counter or 0):
                 continue
             if hmac.compare_digest(self.totp.generate_otp(step), code):
-                # Lock the row so two logins cannot both use the code
-                self.__class__.lock([self])
-                self.last_counter = step
-                self.save()
-                return True
+                return self._use_step(step)
         return False
+
+    def _use_step(self, step):
+        # One conditional UPDATE: of two logins racing with the same code,
+        # only one moves the counter
+        table = self.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update(
+                [table.last_counter], [step],
+                where=(table.id == self.id) & (table.last_counter < step)))
+        return cursor.rowcount == 1
 
 
 class TOTPRecoveryCode(ModelSQL):
     "A one-time recovery code, stored hashed"
     __name__ = 'authentication.totp.recovery_code'
+    __string__ = "Two-Factor Recovery Code"
     owner = fields.Reference(
         "Owner", selection=[
             ('res.user', "User"),
