@@ -232,7 +232,8 @@ class AccessRequest(Workflow, ModelSQL, ModelView):
             user = request.existing_user()
             if not user:
                 user = User(login=request.login, name=request.name,
-                    email=request.email)
+                    email=request.email, offices=[], office=None,
+                    access_until=None)
             user.active = True
             user.supervisor = request.supervisor
             user.offices = list(set(user.offices) | set(request.offices))
@@ -267,6 +268,7 @@ class AccessRequestRole(ModelSQL, ModelView):
     "Requested Role"
     __name__ = 'access.request.role'
     __string__ = "Requested Role"
+    __access__ = {'request'}
     request = fields.Many2One(
         'access.request', "Request", required=True, ondelete='CASCADE',
         states={

@@ -167,6 +167,7 @@ class AccessReviewLine(ModelSQL, ModelView):
     "Access Review Line"
     __name__ = 'access.review.line'
     __string__ = "Reviewed Access"
+    __access__ = {'review'}
     review = fields.Many2One(
         'access.review', "Review", required=True, ondelete='CASCADE',
         readonly=True)

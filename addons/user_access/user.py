@@ -128,3 +128,23 @@ class Cron(metaclass=PoolMeta):
                 ('access.review|create_campaigns',
                     "Open Access Reviews"),
                 ])
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+    # Requests and reviews are visible to the people they involve
+    _user_models = {'access.request', 'access.review'}
+
+    @classmethod
+    def _get_context(cls, model_name):
+        context = super()._get_context(model_name)
+        if model_name in cls._user_models:
+            context['user_id'] = Transaction().user
+        return context
+
+    @classmethod
+    def _get_cache_key(cls, model_names):
+        key = super()._get_cache_key(model_names)
+        if model_names & cls._user_models:
+            key = (*key, Transaction().user)
+        return key
