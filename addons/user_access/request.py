@@ -258,6 +258,7 @@ class AccessRequest(Workflow, ModelSQL, ModelView):
 class AccessRequestOffice(ModelSQL):
     "Access Request Office"
     __name__ = 'access.request-sigo.office'
+    __string__ = "Access Request Office"
     request = fields.Many2One(
         'access.request', "Request", required=True, ondelete='CASCADE')
     office = fields.Many2One(
