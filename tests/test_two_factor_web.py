@@ -47,6 +47,27 @@ class TwoFactorTestCase(WebClientCase):
             totp_code=code)
         self.assertEqual(answer, {'status': 401})
 
+    def test_wrong_code_in_web_client(self):
+        "A wrong one-time code in the web client does not open a session"
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.common.keys import Keys
+        from selenium.webdriver.support import expected_conditions as EC
+        totp = pyotp.TOTP(DEMO_TOTP_KEY)
+        browser, wait = self.browser()
+        browser.get(f'{self.server.url}#{self.server.name}')
+        wait.until(EC.visibility_of_element_located(
+                (By.ID, 'login'))).send_keys('auditor', Keys.ENTER)
+        wait.until(EC.visibility_of_element_located(
+                (By.CSS_SELECTOR, 'input[type=password]'))).send_keys(
+            DEMO_PASSWORD, Keys.ENTER)
+        prompt = wait.until(EC.visibility_of_element_located(
+                (By.XPATH, "//div[contains(@class, 'modal') and "
+                    "contains(., 'One-time code')]//input")))
+        prompt.send_keys(wrong_code(totp), Keys.ENTER)
+        # The web client starts the login again
+        wait.until(EC.visibility_of_element_located((By.ID, 'login')))
+        self.assertNotIn("Social Protection", self.body_text(browser))
+
     def test_unenforced_user_over_rpc(self):
         "An officer who did not enrol logs in with the password alone"
         answer = self.db_login('soum.battsengel', password=DEMO_PASSWORD)
