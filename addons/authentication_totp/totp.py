@@ -23,6 +23,11 @@ STEP = 30
 DIGITS = 6
 WINDOW = 1
 RECOVERY_CODES = 10
+# Staff log in to the web client, portal users to the portal
+OWNERS = [
+    ('res.user', "User"),
+    ('web.user', "Web User"),
+    ]
 
 
 def issuer():
@@ -33,11 +38,7 @@ class TOTPSecret(ModelSQL):
     "The TOTP secret of a user or web user"
     __name__ = 'authentication.totp.secret'
     __string__ = "Two-Factor Secret"
-    owner = fields.Reference(
-        "Owner", selection=[
-            ('res.user', "User"),
-            ('web.user', "Web User"),
-            ], required=True)
+    owner = fields.Reference("Owner", selection=OWNERS, required=True)
     secret = fields.Char("Secret", required=True, strip=False)
     confirmed = fields.Boolean("Confirmed")
     last_counter = fields.Integer(
@@ -122,11 +123,7 @@ class TOTPRecoveryCode(ModelSQL):
     "A one-time recovery code, stored hashed"
     __name__ = 'authentication.totp.recovery_code'
     __string__ = "Two-Factor Recovery Code"
-    owner = fields.Reference(
-        "Owner", selection=[
-            ('res.user', "User"),
-            ('web.user', "Web User"),
-            ], required=True)
+    owner = fields.Reference("Owner", selection=OWNERS, required=True)
     code_hash = fields.Char("Code Hash", required=True, strip=False)
 
     @classmethod
