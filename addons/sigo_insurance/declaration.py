@@ -1,0 +1,486 @@
+# This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
+# file at the top level of this repository contains the full copyright notices
+# and license terms.
+"""Monthly wage declarations: an employer's wages per employee for a month,
+assessed into employee and employer contributions per fund"""
+import calendar
+import hashlib
+from collections import defaultdict, namedtuple
+from decimal import Decimal, InvalidOperation
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.sigo_base import register_number
+from trytond.pool import Pool
+from trytond.pyson import Eval
+
+from .rate import whole_tugriks
+
+AMOUNT = (16, 2)
+
+DeclaredRow = namedtuple('DeclaredRow', ['row', 'register_number', 'wage'])
+RowError = namedtuple('RowError', ['row', 'register_number', 'reason'])
+
+
+class DeclarationError(ValidationError):
+    "Every bad row of a declaration, each with its reason"
+
+    def __init__(self, declaration, errors):
+        lines = '\n'.join(
+            gettext('sigo_insurance.msg_declaration_row_error',
+                row=e.row, number=e.register_number or '', reason=e.reason)
+            for e in errors)
+        super().__init__(gettext(
+                'sigo_insurance.msg_declaration_errors',
+                declaration=declaration, count=len(errors)), lines)
+        self.errors = errors
+
+
+def month_bounds(period):
+    start = period.replace(day=1)
+    end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    return start, end
+
+
+def parse_wage(value):
+    "The wage as a Decimal, or None when it is not a number"
+    if isinstance(value, (int, float, Decimal)) and not isinstance(
+            value, bool):
+        return Decimal(str(value))
+    if isinstance(value, str):
+        text = value.strip().replace(' ', '').replace('\u00a0', '')
+        text = text.replace(',', '')
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return None
+    return None
+
+
+def content_hash(rows):
+    "The same people and wages give the same hash, whatever the file"
+    digest = hashlib.sha256()
+    for number, wage in sorted((r.register_number, str(r.wage)) for r in rows):
+        digest.update(f'{number}\t{wage}\n'.encode())
+    return digest.hexdigest()
+
+
+class Declaration(Workflow, ModelSQL, ModelView):
+    "Monthly Wage Declaration"
+    __name__ = 'insurance.declaration'
+    __string__ = "Wage Declaration"
+    __access__ = {'employer'}
+    _states = {
+        'readonly': Eval('state') != 'draft',
+        }
+    employer = fields.Many2One(
+        'insurance.employer', "Employer", required=True, ondelete='RESTRICT',
+        states=_states)
+    period = fields.Date(
+        "Month", required=True, states=_states,
+        help="Any day of the declared month; stored as its first day.")
+    version = fields.Integer("Version", readonly=True, required=True)
+    corrects = fields.Many2One(
+        'insurance.declaration', "Corrects", readonly=True,
+        help="The earlier version of the same month this one replaces.")
+    source = fields.Selection([
+            ('manual', "Entered"),
+            ('file', "Uploaded File"),
+            ('portal', "Employer Portal"),
+            ], "Source", readonly=True, required=True)
+    content_hash = fields.Char("Content Hash", readonly=True)
+    lines = fields.One2Many(
+        'insurance.declaration.line', 'declaration', "Lines",
+        states=_states)
+    wage_total = fields.Numeric("Wages", digits=AMOUNT, readonly=True)
+    insurable_total = fields.Numeric(
+        "Insurable Wages", digits=AMOUNT, readonly=True)
+    employee_total = fields.Numeric(
+        "Employee Contributions", digits=AMOUNT, readonly=True)
+    employer_total = fields.Numeric(
+        "Employer Contributions", digits=AMOUNT, readonly=True)
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('confirmed', "Confirmed"),
+            ('cancelled', "Cancelled"),
+            ], "State", readonly=True, required=True, sort=False)
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('version_unique', Unique(t, t.employer, t.period, t.version),
+                'sigo_insurance.msg_declaration_version_unique'),
+            ]
+        cls._sql_indexes.add(Index(
+                t, (t.employer, Index.Equality()), (t.period, Index.Range())))
+        cls._order = [('period', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'confirmed'),
+            ('draft', 'cancelled'),
+            ('cancelled', 'draft'),
+            }
+        cls._buttons.update({
+                'assess': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'confirm': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'cancel': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'draft': {
+                    'invisible': Eval('state') != 'cancelled',
+                    'depends': ['state'],
+                    },
+                'correct': {
+                    'invisible': Eval('state') != 'confirmed',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    def default_version(cls):
+        return 1
+
+    @classmethod
+    def default_source(cls):
+        return 'manual'
+
+    def get_rec_name(self, name):
+        return (f'{self.employer.rec_name} {self.period:%Y-%m}'
+            f' v{self.version}')
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('period'):
+            values['period'] = values['period'].replace(day=1)
+        return values
+
+    @classmethod
+    def check_modification(
+            cls, mode, declarations, values=None, external=False):
+        super().check_modification(
+            mode, declarations, values=values, external=external)
+        if mode == 'delete':
+            for declaration in declarations:
+                if declaration.state == 'confirmed':
+                    raise AccessError(gettext(
+                            'sigo_insurance.msg_declaration_delete_confirmed',
+                            declaration=declaration.rec_name))
+
+    @classmethod
+    def check_rows(cls, employer, period, rows):
+        """Check declared rows before anything is stored: return the people
+        with their employment, and every bad row with its reason"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Employment = pool.get('insurance.employment')
+        Configuration = pool.get('insurance.configuration')
+        errors = []
+        start, end = month_bounds(period)
+        closed_until = Configuration(1).closed_until
+        if closed_until and start <= closed_until:
+            errors.append(RowError(0, None, gettext(
+                        'sigo_insurance.msg_period_closed',
+                        month=f'{start:%Y-%m}',
+                        closed_until=f'{closed_until:%Y-%m}')))
+        numbers = {}
+        for row in rows:
+            number = register_number.normalize(row.register_number or '')
+            try:
+                register_number.parse(number)
+            except register_number.InvalidRegisterNumber:
+                errors.append(RowError(row.row, row.register_number,
+                        gettext('sigo_insurance.msg_row_invalid_number')))
+                continue
+            if number in numbers:
+                errors.append(RowError(row.row, number, gettext(
+                            'sigo_insurance.msg_row_duplicate',
+                            first=numbers[number])))
+                continue
+            numbers[number] = row.row
+            if row.wage is None:
+                errors.append(RowError(row.row, number,
+                        gettext('sigo_insurance.msg_row_wage_not_number')))
+            elif row.wage < 0:
+                errors.append(RowError(row.row, number,
+                        gettext('sigo_insurance.msg_row_wage_negative')))
+        people = {p.register_number: p for p in Party.search([
+                    ('register_number', 'in', list(numbers)),
+                    ])}
+        employments = Employment.in_month(employer, start, end)
+        good = []
+        for row in rows:
+            number = register_number.normalize(row.register_number or '')
+            if numbers.get(number) != row.row or any(
+                    e.row == row.row for e in errors):
+                continue
+            person = people.get(number)
+            if not person:
+                errors.append(RowError(row.row, number,
+                        gettext('sigo_insurance.msg_row_unknown_person')))
+            elif person.id not in employments:
+                errors.append(RowError(row.row, number, gettext(
+                            'sigo_insurance.msg_row_not_employed',
+                            person=person.rec_name,
+                            employer=employer.rec_name,
+                            month=f'{start:%Y-%m}')))
+            else:
+                good.append((row, person, employments[person.id]))
+        errors.sort(key=lambda e: e.row)
+        return good, errors
+
+    @classmethod
+    def create_from_rows(cls, employer, period, rows, source='file'):
+        """Store a clean declaration, or raise with every bad row; the same
+        content for the same month returns the declaration already stored"""
+        pool = Pool()
+        Line = pool.get('insurance.declaration.line')
+        period = period.replace(day=1)
+        good, errors = cls.check_rows(employer, period, rows)
+        label = f'{employer.rec_name} {period:%Y-%m}'
+        if errors:
+            raise DeclarationError(label, errors)
+        digest = content_hash(rows)
+        existing = cls.search([
+                ('employer', '=', employer.id),
+                ('period', '=', period),
+                ('state', '!=', 'cancelled'),
+                ], order=[('version', 'DESC')])
+        for declaration in existing:
+            if declaration.content_hash == digest:
+                return declaration, False
+        latest = existing[0] if existing else None
+        if latest and latest.state == 'draft':
+            # A new file replaces a draft not yet confirmed
+            replaced, latest = latest, latest.corrects
+            cls.delete([replaced])
+        version = max([d.version for d in cls.search([
+                        ('employer', '=', employer.id),
+                        ('period', '=', period),
+                        ])] or [0]) + 1
+        declaration, = cls.create([{
+                    'employer': employer.id,
+                    'period': period,
+                    'version': version,
+                    'corrects': latest.id if latest else None,
+                    'source': source,
+                    'content_hash': digest,
+                    }])
+        Line.create([{
+                    'declaration': declaration.id,
+                    'row': row.row,
+                    'person': person.id,
+                    'insured_type': employment.insured_type.id,
+                    'wage': row.wage,
+                    } for row, person, employment in good])
+        cls.assess([declaration])
+        return declaration, True
+
+    @classmethod
+    @ModelView.button
+    def assess(cls, declarations):
+        "Compute the insurable wages and the contributions per fund"
+        pool = Pool()
+        Line = pool.get('insurance.declaration.line')
+        Contribution = pool.get('insurance.contribution')
+        Rate = pool.get('insurance.rate')
+        WageLimit = pool.get('insurance.wage_limit')
+        Fund = pool.get('insurance.fund')
+        funds = Fund.search([])
+        Contribution.delete(Contribution.search([
+                    ('line.declaration', 'in', [d.id for d in declarations]),
+                    ]))
+        to_create, to_write, totals = [], [], {}
+        for declaration in declarations:
+            limit = WageLimit.get(declaration.period)
+            risk_class = declaration.employer.risk_class
+            table = Rate.table(
+                {l.insured_type for l in declaration.lines},
+                [risk_class], declaration.period)
+            sums = defaultdict(Decimal)
+            for line in declaration.lines:
+                insurable = limit.insurable(line.wage)
+                employee = employer = Decimal(0)
+                for fund in funds:
+                    rate = Rate.find(
+                        table, fund, line.insured_type, risk_class)
+                    if not rate:
+                        continue
+                    employee_amount = whole_tugriks(
+                        insurable * rate.employee_rate / 100)
+                    employer_amount = whole_tugriks(
+                        insurable * rate.employer_rate / 100)
+                    employee += employee_amount
+                    employer += employer_amount
+                    to_create.append({
+                            'line': line.id,
+                            'fund': fund.id,
+                            'employee_rate': rate.employee_rate,
+                            'employer_rate': rate.employer_rate,
+                            'employee_amount': employee_amount,
+                            'employer_amount': employer_amount,
+                            })
+                to_write.extend([[line], {
+                            'insurable_wage': insurable,
+                            'employee_amount': employee,
+                            'employer_amount': employer,
+                            }])
+                sums['wage_total'] += line.wage
+                sums['insurable_total'] += insurable
+                sums['employee_total'] += employee
+                sums['employer_total'] += employer
+            totals[declaration] = sums
+        if to_write:
+            Line.write(*to_write)
+        Contribution.create(to_create)
+        for declaration, sums in totals.items():
+            cls.write([declaration], {
+                    name: sums.get(name, Decimal(0)) for name in [
+                        'wage_total', 'insurable_total', 'employee_total',
+                        'employer_total']})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('confirmed')
+    def confirm(cls, declarations):
+        for declaration in declarations:
+            rows = [DeclaredRow(
+                    l.row or i, l.person.register_number, l.wage)
+                for i, l in enumerate(declaration.lines, 1)]
+            _, errors = cls.check_rows(
+                declaration.employer, declaration.period, rows)
+            if errors:
+                raise DeclarationError(declaration.rec_name, errors)
+        cls.assess(declarations)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, declarations):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, declarations):
+        pass
+
+    @classmethod
+    @ModelView.button_action('sigo_insurance.act_declaration_correction')
+    def correct(cls, declarations):
+        "Start the next version of the month from this one"
+        pool = Pool()
+        Line = pool.get('insurance.declaration.line')
+        corrections = []
+        for declaration in declarations:
+            version = max(d.version for d in cls.search([
+                        ('employer', '=', declaration.employer.id),
+                        ('period', '=', declaration.period),
+                        ])) + 1
+            correction, = cls.copy([declaration], default={
+                    'version': version,
+                    'corrects': declaration.id,
+                    'source': 'manual',
+                    'content_hash': None,
+                    'lines': None,
+                    })
+            Line.copy(declaration.lines, default={
+                    'declaration': correction.id})
+            corrections.append(correction)
+        cls.assess(corrections)
+        return {'res_id': [c.id for c in corrections]}
+
+
+class DeclarationLine(ModelSQL, ModelView):
+    "Declared Wage"
+    __name__ = 'insurance.declaration.line'
+    __string__ = "Declared Wage"
+    __access__ = {'declaration'}
+    declaration = fields.Many2One(
+        'insurance.declaration', "Declaration", required=True,
+        ondelete='CASCADE')
+    row = fields.Integer("Row", readonly=True)
+    person = fields.Many2One(
+        'party.party', "Insured Person", required=True, ondelete='RESTRICT',
+        domain=[('register_number', '!=', None)])
+    register_number = fields.Function(
+        fields.Char("Register Number"), 'on_change_with_register_number')
+    insured_type = fields.Many2One(
+        'insurance.insured_type', "Insured Type", required=True,
+        ondelete='RESTRICT')
+    wage = fields.Numeric(
+        "Wage", digits=AMOUNT, required=True,
+        domain=[('wage', '>=', 0)])
+    insurable_wage = fields.Numeric(
+        "Insurable Wage", digits=AMOUNT, readonly=True)
+    employee_amount = fields.Numeric(
+        "Employee Contribution", digits=AMOUNT, readonly=True)
+    employer_amount = fields.Numeric(
+        "Employer Contribution", digits=AMOUNT, readonly=True)
+    contributions = fields.One2Many(
+        'insurance.contribution', 'line', "Contributions", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.declaration, Index.Equality())),
+                Index(t, (t.person, Index.Equality())),
+                })
+        cls._order = [('row', 'ASC NULLS LAST'), ('id', 'ASC')]
+
+    @classmethod
+    def default_insured_type(cls):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        return ModelData.get_id('sigo_insurance', 'insured_type_01')
+
+    @fields.depends('person')
+    def on_change_with_register_number(self, name=None):
+        return self.person.register_number if self.person else None
+
+    @classmethod
+    def copy(cls, lines, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('contributions')
+        return super().copy(lines, default=default)
+
+
+class Contribution(ModelSQL, ModelView):
+    "The contribution of a declared wage to one fund"
+    __name__ = 'insurance.contribution'
+    __string__ = "Contribution"
+    __access__ = {'line'}
+    line = fields.Many2One(
+        'insurance.declaration.line', "Declared Wage", required=True,
+        ondelete='CASCADE')
+    fund = fields.Many2One(
+        'insurance.fund', "Fund", required=True, ondelete='RESTRICT')
+    employee_rate = fields.Numeric("Employee %", digits=(6, 3), readonly=True)
+    employer_rate = fields.Numeric("Employer %", digits=(6, 3), readonly=True)
+    employee_amount = fields.Numeric(
+        "Employee Amount", digits=AMOUNT, readonly=True)
+    employer_amount = fields.Numeric(
+        "Employer Amount", digits=AMOUNT, readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.line, Index.Equality())))

@@ -1,0 +1,133 @@
+# This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
+# file at the top level of this repository contains the full copyright notices
+# and license terms.
+"Employers registered at an office, and the people they employ"
+import re
+
+from trytond.i18n import gettext
+from trytond.model import (
+    DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
+from trytond.model.exceptions import ValidationError
+from trytond.modules.sigo_base.jurisdiction import JurisdictionMixin
+from trytond.pool import Pool
+from trytond.pyson import Eval
+
+# The state register number of a legal entity: seven digits
+EMPLOYER_NUMBER = re.compile(r'^[0-9]{7}$')
+
+
+class Employer(DeactivableMixin, JurisdictionMixin, ModelSQL, ModelView):
+    "Employer"
+    __name__ = 'insurance.employer'
+    __string__ = "Employer"
+    _rec_name = 'registration_number'
+    party = fields.Many2One(
+        'party.party', "Party", required=True, ondelete='RESTRICT')
+    registration_number = fields.Char(
+        "Registration Number", required=True,
+        help="The state register number of the legal entity (7 digits).")
+    sector = fields.Char("Sector")
+    risk_class = fields.Many2One(
+        'insurance.risk_class', "Risk Class", ondelete='RESTRICT',
+        help="Sets the industrial-accident rate of hazardous work.")
+    employments = fields.One2Many(
+        'insurance.employment', 'employer', "Employments")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('registration_number_unique',
+                Unique(t, t.registration_number),
+                'sigo_insurance.msg_employer_number_unique'),
+            ]
+
+    def get_rec_name(self, name):
+        return f'{self.party.rec_name} [{self.registration_number}]'
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, operand, *extra = clause
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        return [bool_op,
+            ('registration_number', operator, operand, *extra),
+            ('party.rec_name', operator, operand, *extra),
+            ]
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('registration_number'):
+            values['registration_number'] = ''.join(
+                values['registration_number'].split())
+        return values
+
+    @classmethod
+    def validate_fields(cls, employers, field_names):
+        super().validate_fields(employers, field_names)
+        if field_names and 'registration_number' not in field_names:
+            return
+        for employer in employers:
+            if not EMPLOYER_NUMBER.match(employer.registration_number):
+                raise ValidationError(gettext(
+                        'sigo_insurance.msg_employer_number_invalid',
+                        number=employer.registration_number,
+                        employer=employer.party.rec_name))
+
+
+class Employment(ModelSQL, ModelView):
+    "Employment of an insured person by an employer"
+    __name__ = 'insurance.employment'
+    __string__ = "Employment"
+    __access__ = {'employer'}
+    employer = fields.Many2One(
+        'insurance.employer', "Employer", required=True, ondelete='CASCADE')
+    person = fields.Many2One(
+        'party.party', "Insured Person", required=True, ondelete='RESTRICT',
+        domain=[('register_number', '!=', None)])
+    insured_type = fields.Many2One(
+        'insurance.insured_type', "Insured Type", required=True,
+        ondelete='RESTRICT')
+    start_date = fields.Date("Start Date", required=True)
+    end_date = fields.Date(
+        "End Date",
+        domain=['OR',
+            ('end_date', '=', None),
+            ('end_date', '>=', Eval('start_date', None)),
+            ])
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.employer, Index.Equality()),
+                    (t.start_date, Index.Range())),
+                Index(t, (t.person, Index.Equality())),
+                })
+        cls._order = [('start_date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def default_insured_type(cls):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        return ModelData.get_id('sigo_insurance', 'insured_type_01')
+
+    def get_rec_name(self, name):
+        return f'{self.person.rec_name} @ {self.employer.rec_name}'
+
+    @classmethod
+    def in_month(cls, employer, month_start, month_end):
+        "The employments of the employer that overlap the month, by person"
+        return {e.person.id: e for e in cls.search([
+                    ('employer', '=', employer.id),
+                    ('start_date', '<=', month_end),
+                    ['OR',
+                        ('end_date', '=', None),
+                        ('end_date', '>=', month_start),
+                        ],
+                    ], order=[('start_date', 'ASC')])}
