@@ -70,7 +70,6 @@ class Declaration(Workflow, ModelSQL, ModelView):
     "Monthly Wage Declaration"
     __name__ = 'insurance.declaration'
     __string__ = "Wage Declaration"
-    __access__ = {'employer'}
     _states = {
         'readonly': Eval('state') != 'draft',
         }
@@ -111,6 +110,7 @@ class Declaration(Workflow, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('employer')
         t = cls.__table__()
         cls._sql_constraints += [
             ('version_unique', Unique(t, t.employer, t.period, t.version),
@@ -410,7 +410,6 @@ class DeclarationLine(ModelSQL, ModelView):
     "Declared Wage"
     __name__ = 'insurance.declaration.line'
     __string__ = "Declared Wage"
-    __access__ = {'declaration'}
     declaration = fields.Many2One(
         'insurance.declaration', "Declaration", required=True,
         ondelete='CASCADE')
@@ -438,6 +437,7 @@ class DeclarationLine(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('declaration')
         t = cls.__table__()
         cls._sql_indexes.update({
                 Index(t, (t.declaration, Index.Equality())),
@@ -466,7 +466,6 @@ class Contribution(ModelSQL, ModelView):
     "The contribution of a declared wage to one fund"
     __name__ = 'insurance.contribution'
     __string__ = "Contribution"
-    __access__ = {'line'}
     line = fields.Many2One(
         'insurance.declaration.line', "Declared Wage", required=True,
         ondelete='CASCADE')
@@ -482,5 +481,6 @@ class Contribution(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('line')
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.line, Index.Equality())))

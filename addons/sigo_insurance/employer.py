@@ -83,7 +83,6 @@ class Employment(ModelSQL, ModelView):
     "Employment of an insured person by an employer"
     __name__ = 'insurance.employment'
     __string__ = "Employment"
-    __access__ = {'employer'}
     employer = fields.Many2One(
         'insurance.employer', "Employer", required=True, ondelete='CASCADE')
     person = fields.Many2One(
@@ -103,6 +102,7 @@ class Employment(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('employer')
         t = cls.__table__()
         cls._sql_indexes.update({
                 Index(t, (t.employer, Index.Equality()),

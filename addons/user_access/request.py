@@ -269,7 +269,6 @@ class AccessRequestRole(ModelSQL, ModelView):
     "Requested Role"
     __name__ = 'access.request.role'
     __string__ = "Requested Role"
-    __access__ = {'request'}
     request = fields.Many2One(
         'access.request', "Request", required=True, ondelete='CASCADE',
         states={
@@ -291,6 +290,7 @@ class AccessRequestRole(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('request')
         cls._buttons.update({
                 'approve': {
                     'invisible': ((Eval('request_state') != 'submitted')

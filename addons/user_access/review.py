@@ -167,7 +167,6 @@ class AccessReviewLine(ModelSQL, ModelView):
     "Access Review Line"
     __name__ = 'access.review.line'
     __string__ = "Reviewed Access"
-    __access__ = {'review'}
     review = fields.Many2One(
         'access.review', "Review", required=True, ondelete='CASCADE',
         readonly=True)
@@ -190,6 +189,7 @@ class AccessReviewLine(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('review')
         cls._buttons.update({
                 'certify': {
                     'invisible': Bool(Eval('decision')),

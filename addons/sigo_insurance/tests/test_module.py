@@ -1,12 +1,232 @@
 # This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
 # file at the top level of this repository contains the full copyright notices
 # and license terms.
-from trytond.tests.test_tryton import ModuleTestCase
+import datetime as dt
+import io
+from contextlib import contextmanager
+from decimal import Decimal
+
+import openpyxl
+
+from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.sigo_insurance.declaration import (
+    DeclarationError, DeclaredRow)
+from trytond.modules.sigo_insurance.declaration_import import read_rows
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+MAY = dt.date(2025, 5, 1)
+
+
+def office(code):
+    Office = Pool().get('sigo.office')
+    record, = Office.search([('code', '=', code)])
+    return record
+
+
+def create_employer(number='5123456', office_code='SIGO-MN-073-01',
+        people=(('Батын Болд', 'АР90051512'),)):
+    pool = Pool()
+    Party = pool.get('party.party')
+    Employer = pool.get('insurance.employer')
+    Employment = pool.get('insurance.employment')
+    company, = Party.create([{'name': f"Company {number}"}])
+    employer, = Employer.create([{
+                'party': company.id, 'registration_number': number,
+                'office': office(office_code).id}])
+    persons = Party.create([{'name': n, 'register_number': r}
+            for n, r in people])
+    Employment.create([{'employer': employer.id, 'person': p.id,
+                'start_date': dt.date(2024, 1, 1)} for p in persons])
+    return employer
+
+
+@contextmanager
+def acting_as(user):
+    with Transaction().set_user(user.id), \
+            Transaction().set_context(_check_access=True):
+        yield
+
+
+def xlsx(rows):
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
 
 
 class SigoInsuranceTestCase(ModuleTestCase):
     "Test SIGO Insurance module"
     module = 'sigo_insurance'
+
+    def test_read_xlsx(self):
+        "An XLSX file is read with its row numbers and wages as numbers"
+        rows = read_rows('wages.xlsx', xlsx([
+                    ['Регистрийн дугаар / Register number', 'Цалин / Wage'],
+                    ['АР90051512', 1500000],
+                    [None, None],
+                    ['АР85062304', 'abc'],
+                    ]))
+        self.assertEqual(rows, [
+                DeclaredRow(2, 'АР90051512', Decimal('1500000')),
+                DeclaredRow(4, 'АР85062304', None)])
+
+    def test_read_csv_semicolon_with_bom(self):
+        "A CSV saved by a spreadsheet (BOM, semicolons) is read"
+        rows = read_rows('wages.csv',
+            '\ufeffрегистр;цалин\nАР90051512;"1,500,000"\n'.encode('utf-8'))
+        self.assertEqual(rows, [
+                DeclaredRow(2, 'АР90051512', Decimal('1500000'))])
+
+    @with_transaction()
+    def test_xlsx_upload_creates_declaration(self):
+        "A clean XLSX upload is stored and assessed"
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        employer = create_employer()
+        rows = read_rows('wages.xlsx', xlsx([
+                    ['register_number', 'wage'], ['АР90051512', 1000000]]))
+        declaration, created = Declaration.create_from_rows(
+            employer, MAY, rows)
+        self.assertTrue(created)
+        self.assertEqual(declaration.employee_total, Decimal('115000'))
+        self.assertEqual(declaration.employer_total, Decimal('125000'))
+
+    @with_transaction()
+    def test_bad_rows_store_nothing(self):
+        "A declaration with a bad row stores nothing at all"
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Line = pool.get('insurance.declaration.line')
+        employer = create_employer()
+        with self.assertRaises(DeclarationError) as context:
+            Declaration.create_from_rows(employer, MAY, [
+                    DeclaredRow(2, 'АР90051512', Decimal('1000000')),
+                    DeclaredRow(3, 'АР90051512', Decimal('1000000'))])
+        self.assertEqual([e.row for e in context.exception.errors], [3])
+        self.assertEqual(Declaration.search([]), [])
+        self.assertEqual(Line.search([]), [])
+
+    @with_transaction()
+    def test_missing_wage_limit(self):
+        "A month before any recorded minimum wage is refused with a reason"
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Employment = pool.get('insurance.employment')
+        employer = create_employer()
+        Employment.write(list(employer.employments), {
+                'start_date': dt.date(2010, 1, 1)})
+        with self.assertRaises(ValidationError) as context:
+            Declaration.create_from_rows(employer, dt.date(2014, 1, 1), [
+                    DeclaredRow(2, 'АР90051512', Decimal('100000'))])
+        self.assertIn("2014-01-01", context.exception.message)
+
+    @with_transaction()
+    def test_risk_class_rate(self):
+        "A hazardous employer pays its risk class's accident rate"
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Employer = pool.get('insurance.employer')
+        ModelData = pool.get('ir.model.data')
+        employer = create_employer()
+        Employer.write([employer], {'risk_class': ModelData.get_id(
+                    'sigo_insurance', 'risk_class_iii')})
+        declaration, _ = Declaration.create_from_rows(employer, MAY, [
+                DeclaredRow(2, 'АР90051512', Decimal('1000000'))])
+        accident, = [c for c in declaration.lines[0].contributions
+            if c.fund.code == 'IAO']
+        self.assertEqual(accident.employer_amount, Decimal('30000'))
+
+    @with_transaction()
+    def test_manual_confirm_checks_rows(self):
+        "A declaration typed in the client is checked when confirmed"
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Party = pool.get('party.party')
+        employer = create_employer()
+        stranger, = Party.create([{
+                    'name': "Очирын Туяа", 'register_number': 'АР99122004'}])
+        declaration, = Declaration.create([{
+                    'employer': employer.id, 'period': dt.date(2025, 5, 17),
+                    'lines': [('create', [{
+                                    'person': stranger.id,
+                                    'wage': Decimal('900000')}])]}])
+        self.assertEqual(declaration.period, MAY)
+        with self.assertRaises(DeclarationError) as context:
+            Declaration.confirm([declaration])
+        self.assertIn("not employed", context.exception.description)
+        self.assertEqual(declaration.state, 'draft')
+
+    @with_transaction()
+    def test_confirmed_declaration_not_deleted(self):
+        "A confirmed declaration is corrected, never deleted"
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        employer = create_employer()
+        declaration, _ = Declaration.create_from_rows(employer, MAY, [
+                DeclaredRow(2, 'АР90051512', Decimal('1000000'))])
+        Declaration.confirm([declaration])
+        with self.assertRaises(AccessError):
+            Declaration.delete([declaration])
+        Declaration.correct([declaration])
+        correction, = Declaration.search([('version', '=', 2)])
+        self.assertEqual(correction.corrects, declaration)
+        self.assertEqual(len(correction.lines), 1)
+        self.assertEqual(correction.employee_total, Decimal('115000'))
+
+    @with_transaction()
+    def test_employer_registration_number(self):
+        "An employer registration number must be seven digits, unique"
+        with self.assertRaises(ValidationError) as context:
+            create_employer(number='12345')
+        self.assertIn("7 digits", context.exception.message)
+
+    @with_transaction()
+    def test_template_lists_employees(self):
+        "The XLSX template lists the employer's current employees"
+        pool = Pool()
+        Template = pool.get('insurance.declaration.template', type='report')
+        employer = create_employer(people=[
+                ("Батын Болд", 'АР90051512'),
+                ("Доржийн Сараа", 'АР85062304')])
+        extension, content, _, _ = Template.execute([employer.id], {})
+        self.assertEqual(extension, 'xlsx')
+        rows = read_rows('template.xlsx', content)
+        self.assertEqual(
+            sorted(r.register_number for r in rows),
+            ['АР85062304', 'АР90051512'])
+        self.assertTrue(all(r.wage is None for r in rows))
+
+    @with_transaction()
+    def test_declarations_follow_jurisdiction(self):
+        "A soum officer sees only the employers and declarations of the soum"
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Employer = pool.get('insurance.employer')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        own = create_employer('5000001', 'SIGO-MN-073-01', [
+                ("Батын Болд", 'АР90051512')])
+        other = create_employer('5000002', 'SIGO-MN-073-02', [
+                ("Доржийн Сараа", 'АР85062304')])
+        own_declaration, _ = Declaration.create_from_rows(own, MAY, [
+                DeclaredRow(2, 'АР90051512', Decimal('1000000'))])
+        other_declaration, _ = Declaration.create_from_rows(other, MAY, [
+                DeclaredRow(2, 'АР85062304', Decimal('1000000'))])
+        officer, = User.create([{
+                    'login': 'officer', 'name': "Officer",
+                    'offices': [('add', [office('SIGO-MN-073-01').id])],
+                    'roles': [('create', [{'role': ModelData.get_id(
+                                        'sigo_base', 'role_soum_officer')}])],
+                    }])
+        with acting_as(officer):
+            self.assertEqual(Employer.search([]), [own])
+            self.assertEqual(Declaration.search([]), [own_declaration])
+            with self.assertRaises(AccessError):
+                Declaration.read([other_declaration.id], ['employee_total'])
 
 
 del ModuleTestCase

@@ -187,8 +187,10 @@ class UserAccessTestCase(ModuleTestCase):
         for user in [requester, supervisor, owner]:
             with acting_as(user):
                 self.assertEqual(Request.search([]), [request])
+        Line = pool.get('access.request.role')
         with acting_as(outsider):
             self.assertEqual(Request.search([]), [])
+            self.assertEqual(Line.search([]), [])
             with self.assertRaises(AccessError):
                 Request.read([request.id], ['reason'])
 
