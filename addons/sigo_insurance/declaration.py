@@ -6,7 +6,7 @@ assessed into employee and employer contributions per fund"""
 import calendar
 import hashlib
 from collections import defaultdict, namedtuple
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
@@ -18,6 +18,7 @@ from trytond.pyson import Eval
 from .rate import whole_tugriks
 
 AMOUNT = (16, 2)
+CENT = Decimal('0.01')
 
 DeclaredRow = namedtuple('DeclaredRow', ['row', 'register_number', 'wage'])
 RowError = namedtuple('RowError', ['row', 'register_number', 'reason'])
@@ -44,18 +45,23 @@ def month_bounds(period):
 
 
 def parse_wage(value):
-    "The wage as a Decimal, or None when it is not a number"
+    """The wage as a Decimal of at most two decimals (spreadsheets write
+    1500000.0000), or None when it is not a number"""
     if isinstance(value, (int, float, Decimal)) and not isinstance(
             value, bool):
-        return Decimal(str(value))
-    if isinstance(value, str):
+        wage = Decimal(str(value))
+    elif isinstance(value, str):
         text = value.strip().replace(' ', '').replace('\u00a0', '')
         text = text.replace(',', '')
         try:
-            return Decimal(text)
+            wage = Decimal(text)
         except InvalidOperation:
             return None
-    return None
+    else:
+        return None
+    if not wage.is_finite():
+        return None
+    return wage.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def content_hash(rows):

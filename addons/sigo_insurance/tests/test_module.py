@@ -10,7 +10,7 @@ import openpyxl
 
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.sigo_insurance.declaration import (
-    DeclarationError, DeclaredRow)
+    DeclarationError, DeclaredRow, parse_wage)
 from trytond.modules.sigo_insurance.declaration_import import read_rows
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -73,6 +73,18 @@ class SigoInsuranceTestCase(ModuleTestCase):
         self.assertEqual(rows, [
                 DeclaredRow(2, 'АР90051512', Decimal('1500000')),
                 DeclaredRow(4, 'АР85062304', None)])
+
+    def test_wage_text_forms(self):
+        "Wages as spreadsheets write them are read; other text is refused"
+        for value, wage in [
+                ('1 500 000', Decimal('1500000.00')),
+                ('1,500,000.50', Decimal('1500000.50')),
+                (1500000.0, Decimal('1500000.00')),
+                ('1500000.0000', Decimal('1500000.00')),
+                ('abc', None), ('NaN', None), ('', None), (None, None),
+                (True, None)]:
+            with self.subTest(value=value):
+                self.assertEqual(parse_wage(value), wage)
 
     def test_read_csv_semicolon_with_bom(self):
         "A CSV saved by a spreadsheet (BOM, semicolons) is read"

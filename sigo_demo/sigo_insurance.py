@@ -1,0 +1,90 @@
+# This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
+# file at the top level of this repository contains the full copyright notices
+# and license terms.
+"Employers with their employees and two years of monthly declarations"
+import datetime as dt
+from decimal import Decimal
+
+from trytond.modules.sigo_insurance.declaration import DeclaredRow
+from trytond.modules.sigo_insurance.rate import whole_tugriks
+from trytond.pool import Pool
+
+MONTHS = 24
+# name, registration number, office, sector, risk class
+EMPLOYERS = [
+    ("Батцэнгэл Сүү ХХК", '5100001', 'SIGO-MN-073-01', "Dairy", None),
+    ("Архангай Ноос ХХК", '5100002', 'SIGO-MN-073-01', "Wool", None),
+    ("Булган Барилга ХХК", '5100003', 'SIGO-MN-073-02', "Construction",
+        'risk_class_ii'),
+    ("Хангай Уурхай ХК", '5100004', 'SIGO-MN-073-03', "Mining",
+        'risk_class_iii'),
+    ("Баянзүрх Эмнэлэг ТӨҮГ", '5100005', 'SIGO-MN-1-04', "Health", None),
+    ]
+
+
+def months_back(today, count):
+    month = today.replace(day=1)
+    for _ in range(count):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+        yield month
+
+
+def generate(scale, random):
+    pool = Pool()
+    Party = pool.get('party.party')
+    Office = pool.get('sigo.office')
+    Employer = pool.get('insurance.employer')
+    Employment = pool.get('insurance.employment')
+    Declaration = pool.get('insurance.declaration')
+    ModelData = pool.get('ir.model.data')
+    Date = pool.get('ir.date')
+
+    offices = {o.code: o for o in Office.search([
+                ('code', 'in', [e[2] for e in EMPLOYERS])])}
+    today = Date.today()
+    adults = [p for p in Party.search([('register_number', '!=', None)])
+        if p.birth_date and 20 <= (today - p.birth_date).days // 365 <= 58]
+    random.shuffle(adults)
+
+    employers = []
+    for copy in range(scale):
+        for name, number, office, sector, risk in EMPLOYERS:
+            company, = Party.create([{
+                        'name': name if not copy else f"{name} {copy + 1}"}])
+            employers.append(Employer(
+                    party=company,
+                    registration_number=str(int(number) + copy * 100),
+                    office=offices[office], sector=sector,
+                    risk_class=ModelData.get_id('sigo_insurance', risk)
+                    if risk else None))
+    Employer.save(employers)
+
+    start = list(months_back(today, MONTHS))[-1]
+    staff = {}
+    employments = []
+    for employer in employers:
+        staff[employer] = [adults.pop() for _ in range(random.randint(4, 9))
+            if adults]
+        for person in staff[employer]:
+            employments.append(Employment(
+                    employer=employer, person=person,
+                    start_date=start - dt.timedelta(
+                        days=random.randrange(0, 2000))))
+    Employment.save(employments)
+
+    wages = {p: Decimal(random.randrange(600, 4500) * 1000)
+        for people in staff.values() for p in people}
+    to_confirm = []
+    months = sorted(months_back(today, MONTHS))
+    for month in months:
+        for employer, people in staff.items():
+            rows = [DeclaredRow(i, p.register_number, wages[p])
+                for i, p in enumerate(people, 2)]
+            declaration, _ = Declaration.create_from_rows(
+                employer, month, rows)
+            if month != months[-1]:
+                to_confirm.append(declaration)
+        # A raise now and then
+        for person in random.sample(list(wages), len(wages) // 10):
+            wages[person] = whole_tugriks(wages[person] * Decimal('1.05'))
+    Declaration.confirm(to_confirm)
