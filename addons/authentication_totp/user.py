@@ -7,7 +7,7 @@ import trytond.config as config
 from trytond.exceptions import LoginException
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 
 from .totp import TOTPOwnerMixin

@@ -19,6 +19,7 @@ from .rate import whole_tugriks
 
 AMOUNT = (16, 2)
 CENT = Decimal('0.01')
+CHUNK = 500
 
 DeclaredRow = namedtuple('DeclaredRow', ['row', 'register_number', 'wage'])
 RowError = namedtuple('RowError', ['row', 'register_number', 'reason'])
@@ -225,10 +226,14 @@ class Declaration(Workflow, ModelSQL, ModelView):
             elif row.wage < 0:
                 errors.append(RowError(row.row, number,
                         gettext('sigo_insurance.msg_row_wage_negative')))
-        people = {p.register_number: p for p in Party.search([
+        # Plain reads: instantiating records per person would cost more than
+        # the whole check for a large employer
+        people = {p['register_number']: p for p in Party.search_read([
                     ('register_number', 'in', list(numbers)),
-                    ])}
-        employments = Employment.in_month(employer, start, end)
+                    ], fields_names=['register_number', 'rec_name'])}
+        employments = {e['person']: e for e in Employment.search_read(
+                Employment.in_month_domain(employer, start, end),
+                fields_names=['person', 'insured_type'])}
         good = []
         for row in rows:
             number = register_number.normalize(row.register_number or '')
@@ -239,14 +244,15 @@ class Declaration(Workflow, ModelSQL, ModelView):
             if not person:
                 errors.append(RowError(row.row, number,
                         gettext('sigo_insurance.msg_row_unknown_person')))
-            elif person.id not in employments:
+            elif person['id'] not in employments:
                 errors.append(RowError(row.row, number, gettext(
                             'sigo_insurance.msg_row_not_employed',
-                            person=person.rec_name,
+                            person=person['rec_name'],
                             employer=employer.rec_name,
                             month=f'{start:%Y-%m}')))
             else:
-                good.append((row, person, employments[person.id]))
+                good.append((row, person['id'],
+                        employments[person['id']]['insured_type']))
         errors.sort(key=lambda e: e.row)
         return good, errors
 
@@ -254,8 +260,6 @@ class Declaration(Workflow, ModelSQL, ModelView):
     def create_from_rows(cls, employer, period, rows, source='file'):
         """Store a clean declaration, or raise with every bad row; the same
         content for the same month returns the declaration already stored"""
-        pool = Pool()
-        Line = pool.get('insurance.declaration.line')
         period = period.replace(day=1)
         good, errors = cls.check_rows(employer, period, rows)
         label = f'{employer.rec_name} {period:%Y-%m}'
@@ -287,78 +291,105 @@ class Declaration(Workflow, ModelSQL, ModelView):
                     'source': source,
                     'content_hash': digest,
                     }])
-        Line.create([{
-                    'declaration': declaration.id,
-                    'row': row.row,
-                    'person': person.id,
-                    'insured_type': employment.insured_type.id,
-                    'wage': row.wage,
-                    } for row, person, employment in good])
-        cls.assess([declaration])
+        cls._store_lines(declaration, [
+                (row.row, person, register_number.normalize(
+                        row.register_number), insured_type, row.wage)
+                for row, person, insured_type in good])
         return declaration, True
+
+    def assessor(self, insured_type_ids):
+        "Assess a wage of this declaration's month and employer"
+        pool = Pool()
+        Rate = pool.get('insurance.rate')
+        WageLimit = pool.get('insurance.wage_limit')
+        Fund = pool.get('insurance.fund')
+        InsuredType = pool.get('insurance.insured_type')
+        funds = Fund.search([])
+        limit = WageLimit.get(self.period)
+        risk_class = self.employer.risk_class
+        table = Rate.table(
+            InsuredType.browse(insured_type_ids), [risk_class], self.period)
+
+        def assess(wage, insured_type_id):
+            """The insurable wage, the employee and employer totals and the
+            contribution of each fund"""
+            insured_type = InsuredType(insured_type_id)
+            insurable = limit.insurable(wage)
+            contributions = []
+            for fund in funds:
+                rate = Rate.find(table, fund, insured_type, risk_class)
+                if not rate:
+                    continue
+                contributions.append({
+                        'fund': fund.id,
+                        'employee_rate': rate.employee_rate,
+                        'employer_rate': rate.employer_rate,
+                        'employee_amount': whole_tugriks(
+                            insurable * rate.employee_rate / 100),
+                        'employer_amount': whole_tugriks(
+                            insurable * rate.employer_rate / 100),
+                        })
+            return (insurable,
+                sum((c['employee_amount'] for c in contributions),
+                    Decimal(0)),
+                sum((c['employer_amount'] for c in contributions),
+                    Decimal(0)),
+                contributions)
+        return assess
+
+    @classmethod
+    def _store_lines(cls, declaration, lines):
+        """Create the assessed lines and their contributions in bulk, and the
+        declaration's totals; lines are (row, person id, register number,
+        insured type id, wage)"""
+        pool = Pool()
+        Line = pool.get('insurance.declaration.line')
+        Contribution = pool.get('insurance.contribution')
+        assess = declaration.assessor({l[3] for l in lines})
+        values, contributions, sums = [], [], defaultdict(Decimal)
+        for row, person, number, insured_type, wage in lines:
+            insurable, employee, employer, by_fund = assess(
+                wage, insured_type)
+            values.append({
+                    'declaration': declaration.id,
+                    'row': row,
+                    'person': person,
+                    'register_number': number,
+                    'insured_type': insured_type,
+                    'wage': wage,
+                    'insurable_wage': insurable,
+                    'employee_amount': employee,
+                    'employer_amount': employer,
+                    })
+            contributions.append(by_fund)
+            sums['wage_total'] += wage
+            sums['insurable_total'] += insurable
+            sums['employee_total'] += employee
+            sums['employer_total'] += employer
+        # In chunks: creating and validating records costs more than
+        # linear time in the size of one call
+        for start in range(0, len(values), CHUNK):
+            created = Line.create(values[start:start + CHUNK])
+            Contribution.create([dict(c, line=line.id)
+                    for line, by_fund in zip(
+                        created, contributions[start:start + CHUNK])
+                    for c in by_fund])
+        cls.write([declaration], {
+                name: sums.get(name, Decimal(0)) for name in [
+                    'wage_total', 'insurable_total', 'employee_total',
+                    'employer_total']})
 
     @classmethod
     @ModelView.button
     def assess(cls, declarations):
-        "Compute the insurable wages and the contributions per fund"
+        "Compute the insurable wages and the contributions per fund again"
         pool = Pool()
         Line = pool.get('insurance.declaration.line')
-        Contribution = pool.get('insurance.contribution')
-        Rate = pool.get('insurance.rate')
-        WageLimit = pool.get('insurance.wage_limit')
-        Fund = pool.get('insurance.fund')
-        funds = Fund.search([])
-        Contribution.delete(Contribution.search([
-                    ('line.declaration', 'in', [d.id for d in declarations]),
-                    ]))
-        to_create, to_write, totals = [], [], {}
         for declaration in declarations:
-            limit = WageLimit.get(declaration.period)
-            risk_class = declaration.employer.risk_class
-            table = Rate.table(
-                {l.insured_type for l in declaration.lines},
-                [risk_class], declaration.period)
-            sums = defaultdict(Decimal)
-            for line in declaration.lines:
-                insurable = limit.insurable(line.wage)
-                employee = employer = Decimal(0)
-                for fund in funds:
-                    rate = Rate.find(
-                        table, fund, line.insured_type, risk_class)
-                    if not rate:
-                        continue
-                    employee_amount = whole_tugriks(
-                        insurable * rate.employee_rate / 100)
-                    employer_amount = whole_tugriks(
-                        insurable * rate.employer_rate / 100)
-                    employee += employee_amount
-                    employer += employer_amount
-                    to_create.append({
-                            'line': line.id,
-                            'fund': fund.id,
-                            'employee_rate': rate.employee_rate,
-                            'employer_rate': rate.employer_rate,
-                            'employee_amount': employee_amount,
-                            'employer_amount': employer_amount,
-                            })
-                to_write.extend([[line], {
-                            'insurable_wage': insurable,
-                            'employee_amount': employee,
-                            'employer_amount': employer,
-                            }])
-                sums['wage_total'] += line.wage
-                sums['insurable_total'] += insurable
-                sums['employee_total'] += employee
-                sums['employer_total'] += employer
-            totals[declaration] = sums
-        if to_write:
-            Line.write(*to_write)
-        Contribution.create(to_create)
-        for declaration, sums in totals.items():
-            cls.write([declaration], {
-                    name: sums.get(name, Decimal(0)) for name in [
-                        'wage_total', 'insurable_total', 'employee_total',
-                        'employer_total']})
+            lines = [(l.row, l.person.id, l.register_number,
+                    l.insured_type.id, l.wage) for l in declaration.lines]
+            Line.delete(declaration.lines)
+            cls._store_lines(declaration, lines)
 
     @classmethod
     @ModelView.button
@@ -423,8 +454,9 @@ class DeclarationLine(ModelSQL, ModelView):
     person = fields.Many2One(
         'party.party', "Insured Person", required=True, ondelete='RESTRICT',
         domain=[('register_number', '!=', None)])
-    register_number = fields.Function(
-        fields.Char("Register Number"), 'on_change_with_register_number')
+    register_number = fields.Char(
+        "Register Number", readonly=True,
+        help="The number as declared for the person.")
     insured_type = fields.Many2One(
         'insurance.insured_type', "Insured Type", required=True,
         ondelete='RESTRICT')
@@ -458,8 +490,19 @@ class DeclarationLine(ModelSQL, ModelView):
         return ModelData.get_id('sigo_insurance', 'insured_type_01')
 
     @fields.depends('person')
-    def on_change_with_register_number(self, name=None):
-        return self.person.register_number if self.person else None
+    def on_change_person(self):
+        self.register_number = (
+            self.person.register_number if self.person else None)
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Party = pool.get('party.party')
+        values = super().preprocess_values(mode, values)
+        if values.get('person') and not values.get('register_number'):
+            values['register_number'] = Party(
+                values['person']).register_number
+        return values
 
     @classmethod
     def copy(cls, lines, default=None):

@@ -121,13 +121,20 @@ class Employment(ModelSQL, ModelView):
         return f'{self.person.rec_name} @ {self.employer.rec_name}'
 
     @classmethod
+    def in_month_domain(cls, employer, month_start, month_end):
+        "The employments of the employer that overlap the month"
+        return [
+            ('employer', '=', employer.id),
+            ('start_date', '<=', month_end),
+            ['OR',
+                ('end_date', '=', None),
+                ('end_date', '>=', month_start),
+                ],
+            ]
+
+    @classmethod
     def in_month(cls, employer, month_start, month_end):
-        "The employments of the employer that overlap the month, by person"
-        return {e.person.id: e for e in cls.search([
-                    ('employer', '=', employer.id),
-                    ('start_date', '<=', month_end),
-                    ['OR',
-                        ('end_date', '=', None),
-                        ('end_date', '>=', month_start),
-                        ],
-                    ], order=[('start_date', 'ASC')])}
+        "The employments of the employer in the month, by person"
+        return {e.person.id: e for e in cls.search(
+                cls.in_month_domain(employer, month_start, month_end),
+                order=[('start_date', 'ASC')])}

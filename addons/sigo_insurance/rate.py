@@ -9,8 +9,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import ValidationError
-from trytond.pool import Pool
-from trytond.pyson import Eval
 
 RATE_DIGITS = (6, 3)
 TUGRIK = Decimal(1)
