@@ -1,0 +1,21 @@
+# This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
+# file at the top level of this repository contains the full copyright notices
+# and license terms.
+from trytond.model import fields
+from trytond.pool import PoolMeta
+
+
+class TypeTemplate(metaclass=PoolMeta):
+    __name__ = 'account.account.type.template'
+    consolidation = fields.Many2One(
+        'account.consolidation', "Consolidation",
+        help="Where the type of every entity adds up in the consolidated "
+        "statements.")
+
+    def _get_type_value(self, type=None):
+        # Each entity's chart joins the consolidated statements at creation
+        values = super()._get_type_value(type=type)
+        if not type or type.consolidation != self.consolidation:
+            values['consolidation'] = (
+                self.consolidation.id if self.consolidation else None)
+        return values

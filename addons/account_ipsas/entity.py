@@ -1,0 +1,109 @@
+# This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
+# file at the top level of this repository contains the full copyright notices
+# and license terms.
+"""Reporting entities: each SIGO fund, SIGO administration and GOSWS/HDF
+keeps its own books as a Tryton company, consolidated with eliminations"""
+from trytond.i18n import gettext
+from trytond.model import (
+    ModelSQL, ModelView, Unique, fields, sequence_ordered)
+from trytond.model.exceptions import AccessError
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval
+from trytond.transaction import Transaction
+
+
+class ReportingEntity(sequence_ordered(), ModelSQL, ModelView):
+    "IPSAS Reporting Entity"
+    __name__ = 'account.ipsas.entity'
+    __string__ = "Reporting Entity"
+    code = fields.Char("Code", required=True)
+    name = fields.Char("Name", required=True, translate=True)
+    organization = fields.Selection([
+            ('sigo', "Social Insurance (SIGO)"),
+            ('gosws', "Social Welfare Services (GOSWS)"),
+            ], "Organization", required=True)
+    kind = fields.Selection([
+            ('fund', "Insurance Fund"),
+            ('administration', "Administration"),
+            ('welfare', "Welfare and HDF"),
+            ], "Kind", required=True)
+    company = fields.Many2One(
+        'company.company', "Company", readonly=True,
+        help="The books of the entity.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('code_unique', Unique(t, t.code),
+                'account_ipsas.msg_entity_code_unique'),
+            ]
+        cls._buttons.update({
+                'open_books': {
+                    'invisible': Bool(Eval('company')),
+                    'depends': ['company'],
+                    },
+                })
+
+    def get_rec_name(self, name):
+        return f'{self.code} - {self.name}'
+
+    @classmethod
+    @ModelView.button
+    def open_books(cls, entities):
+        """Create the company of each entity with the IPSAS chart, its
+        receivable and payable defaults, in tugriks"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Company = pool.get('company.company')
+        Currency = pool.get('currency.currency')
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        mnt = Currency(ModelData.get_id('account_ipsas', 'currency_mnt'))
+        for entity in entities:
+            if entity.company:
+                raise AccessError(gettext(
+                        'account_ipsas.msg_entity_books_open',
+                        entity=entity.rec_name))
+            party, = Party.create([{'name': entity.name}])
+            company, = Company.create([{
+                        'party': party.id, 'currency': mnt.id,
+                        'timezone': 'Asia/Ulaanbaatar'}])
+            entity.company = company
+            entity.save()
+            cls._create_chart(company)
+        # The administrator keeps the books of every entity
+        admin = User(ModelData.get_id('res', 'user_admin'))
+        User.write([admin], {'companies': [
+                    ('add', [e.company.id for e in entities])]})
+
+    @classmethod
+    def _create_chart(cls, company):
+        "Run Tryton's own chart wizard with the IPSAS template"
+        pool = Pool()
+        CreateChart = pool.get('account.create_chart', type='wizard')
+        AccountTemplate = pool.get('account.account.template')
+        Account = pool.get('account.account')
+        ModelData = pool.get('ir.model.data')
+        template = AccountTemplate(
+            ModelData.get_id('account_ipsas', 'account_root'))
+        session_id, _, _ = CreateChart.create()
+        try:
+            with Transaction().set_context(company=company.id):
+                wizard = CreateChart(session_id)
+                wizard.account.company = company
+                wizard.account.account_template = template
+                wizard.transition_create_account()
+
+                def account(code):
+                    account, = Account.search([
+                            ('company', '=', company.id),
+                            ('code', '=', code)])
+                    return account
+                wizard.properties.company = company
+                wizard.properties.account_receivable = account('1210')
+                wizard.properties.account_payable = account('2110')
+                wizard.transition_create_properties()
+        finally:
+            CreateChart.delete(session_id)
