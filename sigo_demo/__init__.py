@@ -11,7 +11,7 @@ import importlib
 import random as random_module
 
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, TransactionError
 
 SEED = 2009  # the year of the Human Development Fund law
 
@@ -29,9 +29,24 @@ def generate(database_name, scale=1):
     Pool.start()
     pool = Pool(database_name)
     pool.init()
+    # Like trytond's dispatcher: a transaction that needs a table or record
+    # lock is restarted with the lock taken from the start
+    extras = {}
+    while True:
+        with Transaction().start(database_name, 0, **extras) as transaction:
+            try:
+                _generate(scale)
+            except TransactionError as error:
+                transaction.rollback()
+                error.fix(extras)
+                continue
+        break
+
+
+def _generate(scale):
     rng = random_module.Random(SEED)
-    with Transaction().start(database_name, 0) as transaction,             transaction.set_context(
-                language='en', _skip_warnings=True, active_test=False):
+    with Transaction().set_context(
+            language='en', _skip_warnings=True, active_test=False):
         for name in activated_modules():
             try:
                 generator = importlib.import_module(f'sigo_demo.{name}')

@@ -86,8 +86,14 @@ class ReportingEntity(sequence_ordered(), ModelSQL, ModelView):
         AccountTemplate = pool.get('account.account.template')
         Account = pool.get('account.account')
         ModelData = pool.get('ir.model.data')
-        template = AccountTemplate(
-            ModelData.get_id('account_ipsas', 'account_root'))
+        # Records are kept in Mongolian: the Mongolian chart when loaded
+        for fs_id in ['account_root_mn', 'account_root_en']:
+            try:
+                template = AccountTemplate(
+                    ModelData.get_id('account_ipsas', fs_id))
+                break
+            except KeyError:
+                continue
         session_id, _, _ = CreateChart.create()
         try:
             with Transaction().set_context(company=company.id):
