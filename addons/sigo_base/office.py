@@ -7,11 +7,14 @@ from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields, tree)
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from .model import RecNameSearchMixin
 
 
-class Office(DeactivableMixin, tree(), ModelSQL, ModelView):
+class Office(
+        RecNameSearchMixin, DeactivableMixin, tree(), ModelSQL, ModelView):
     "A SIGO or GOSWS office; its jurisdiction is itself and every office below"
     __name__ = 'sigo.office'
+    _rec_name_search = ['name', 'code']
     __string__ = "Office"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
@@ -64,18 +67,6 @@ class Office(DeactivableMixin, tree(), ModelSQL, ModelView):
                     where=t.subdivision != Null),
                 })
         cls._order.insert(0, ('code', 'ASC'))
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('name', operator, operand, *extra),
-            ('code', operator, operand, *extra),
-            ]
 
     @classmethod
     def on_modification(cls, mode, offices, field_names=None):

@@ -9,6 +9,7 @@ from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.model.exceptions import ValidationError
 from trytond.modules.sigo_base.jurisdiction import JurisdictionMixin
+from trytond.modules.sigo_base.model import RecNameSearchMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
@@ -16,9 +17,12 @@ from trytond.pyson import Eval
 EMPLOYER_NUMBER = re.compile(r'^[0-9]{7}$')
 
 
-class Employer(DeactivableMixin, JurisdictionMixin, ModelSQL, ModelView):
+class Employer(
+        RecNameSearchMixin, DeactivableMixin, JurisdictionMixin, ModelSQL,
+        ModelView):
     "Employer"
     __name__ = 'insurance.employer'
+    _rec_name_search = ['registration_number', 'party.rec_name']
     __string__ = "Employer"
     _rec_name = 'registration_number'
     party = fields.Many2One(
@@ -45,18 +49,6 @@ class Employer(DeactivableMixin, JurisdictionMixin, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.party.rec_name} [{self.registration_number}]'
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('registration_number', operator, operand, *extra),
-            ('party.rec_name', operator, operand, *extra),
-            ]
 
     @classmethod
     def preprocess_values(cls, mode, values):

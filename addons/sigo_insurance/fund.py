@@ -4,11 +4,13 @@
 "The social insurance funds, insured-person types and risk classes"
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields)
+from trytond.modules.sigo_base.model import RecNameSearchMixin
 
 
-class CodedMixin(DeactivableMixin):
+class CodedMixin(RecNameSearchMixin, DeactivableMixin):
     "Reference records found by a stable code"
     __slots__ = ()
+    _rec_name_search = ['code', 'name']
     code = fields.Char("Code", required=True)
     name = fields.Char("Name", required=True, translate=True)
 
@@ -24,18 +26,6 @@ class CodedMixin(DeactivableMixin):
 
     def get_rec_name(self, name):
         return f'{self.code} - {self.name}'
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('code', operator, operand, *extra),
-            ('name', operator, operand, *extra),
-            ]
 
 
 class Fund(CodedMixin, ModelSQL, ModelView):

@@ -8,14 +8,16 @@ import datetime as dt
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.sigo_base.model import RecNameSearchMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
 
-class AccessRequest(Workflow, ModelSQL, ModelView):
+class AccessRequest(RecNameSearchMixin, Workflow, ModelSQL, ModelView):
     "Access Request"
     __name__ = 'access.request'
+    _rec_name_search = ['name', 'login']
     __string__ = "Access Request"
     _states = {
         'readonly': Eval('state') != 'draft',
@@ -127,18 +129,6 @@ class AccessRequest(Workflow, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.name} ({self.login})'
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('name', operator, operand, *extra),
-            ('login', operator, operand, *extra),
-            ]
 
     def existing_user(self):
         pool = Pool()

@@ -197,6 +197,20 @@ class SigoInsuranceTestCase(ModuleTestCase):
         self.assertIn("7 digits", context.exception.message)
 
     @with_transaction()
+    def test_find_employer(self):
+        "An employer is found by registration number or by name"
+        pool = Pool()
+        Employer = pool.get('insurance.employer')
+        employer = create_employer(number='5123456')
+        for text in ['5123456', '%Company 5123%']:
+            with self.subTest(text=text):
+                self.assertEqual(
+                    Employer.search([('rec_name', 'ilike', text)]),
+                    [employer])
+        self.assertEqual(
+            Employer.search([('rec_name', 'not ilike', '%5123456%')]), [])
+
+    @with_transaction()
     def test_template_lists_employees(self):
         "The XLSX template lists the employer's current employees"
         pool = Pool()
