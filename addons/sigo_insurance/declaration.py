@@ -8,12 +8,16 @@ import hashlib
 from collections import defaultdict, namedtuple
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from sql import Column
+from sql.functions import CurrentTimestamp
+
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.sigo_base import register_number
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.transaction import Transaction
 
 from .rate import whole_tugriks
 
@@ -71,6 +75,29 @@ def content_hash(rows):
     for number, wage in sorted((r.register_number, str(r.wage)) for r in rows):
         digest.update(f'{number}\t{wage}\n'.encode())
     return digest.hexdigest()
+
+
+def _insert(Model, values, ids_by=None):
+    """Insert checked rows of the model in one statement; with ids_by, a
+    (parent, key) pair of columns, return the new ids by key"""
+    table = Model.__table__()
+    transaction = Transaction()
+    cursor = transaction.connection.cursor()
+    if not values:
+        return {}
+    names = sorted(values[0])
+    columns = [Column(table, n) for n in names + ['create_uid', 'create_date']]
+    now = CurrentTimestamp()
+    cursor.execute(*table.insert(columns, [
+                [v[n] for n in names] + [transaction.user, now]
+                for v in values]))
+    if ids_by:
+        parent, key = ids_by
+        cursor.execute(*table.select(
+                Column(table, key), table.id,
+                where=(Column(table, parent) == values[0][parent])
+                & Column(table, key).in_([v[key] for v in values])))
+        return dict(cursor)
 
 
 class Declaration(Workflow, ModelSQL, ModelView):
@@ -366,13 +393,15 @@ class Declaration(Workflow, ModelSQL, ModelView):
             sums['insurable_total'] += insurable
             sums['employee_total'] += employee
             sums['employer_total'] += employer
-        # In chunks: creating and validating records costs more than
-        # linear time in the size of one call
+        # Set-based: the rows are checked and the amounts computed above, so
+        # one INSERT per chunk replaces the per-record ORM create (a national
+        # month is 1.3 million lines)
         for start in range(0, len(values), CHUNK):
-            created = Line.create(values[start:start + CHUNK])
-            Contribution.create([dict(c, line=line.id)
-                    for line, by_fund in zip(
-                        created, contributions[start:start + CHUNK])
+            chunk = values[start:start + CHUNK]
+            line_ids = _insert(Line, chunk, ids_by=('declaration', 'row'))
+            _insert(Contribution, [dict(c, line=line_ids[v['row']])
+                    for v, by_fund in zip(
+                        chunk, contributions[start:start + CHUNK])
                     for c in by_fund])
         cls.write([declaration], {
                 name: sums.get(name, Decimal(0)) for name in [
@@ -386,8 +415,15 @@ class Declaration(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Line = pool.get('insurance.declaration.line')
         for declaration in declarations:
-            lines = [(l.row, l.person.id, l.register_number,
-                    l.insured_type.id, l.wage) for l in declaration.lines]
+            # Lines typed in the client get the rows after the file's
+            last = max((l.row or 0 for l in declaration.lines), default=0)
+            lines = []
+            for line in declaration.lines:
+                if not line.row:
+                    last += 1
+                lines.append((line.row or last, line.person.id,
+                        line.register_number, line.insured_type.id,
+                        line.wage))
             Line.delete(declaration.lines)
             cls._store_lines(declaration, lines)
 
