@@ -5,12 +5,12 @@ import csv
 import datetime as dt
 import os
 import unittest
-from contextlib import contextmanager
 
 from trytond.model.exceptions import AccessError, SQLConstraintError
 from trytond.model.exceptions import ValidationError
 from trytond.modules.sigo_base import register_number
 from trytond.modules.sigo_base.exceptions import RegisterNumberMismatchWarning
+from trytond.modules.sigo_base.tests.tools import acting_as
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -40,14 +40,6 @@ def create_staff(login, *office_codes):
                 'groups': [('add', group_ids)],
                 }])
     return user
-
-
-@contextmanager
-def acting_as(user):
-    "Run as the user through the access checks of a client request"
-    with Transaction().set_user(user.id), \
-            Transaction().set_context(_check_access=True):
-        yield
 
 
 def create_citizen(name, number):

@@ -3,7 +3,6 @@
 # and license terms.
 import datetime as dt
 import io
-from contextlib import contextmanager
 from decimal import Decimal
 
 import openpyxl
@@ -12,9 +11,9 @@ from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.sigo_insurance.declaration import (
     DeclarationError, DeclaredRow, parse_wage)
 from trytond.modules.sigo_insurance.declaration_import import read_rows
+from trytond.modules.sigo_base.tests.tools import acting_as
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
-from trytond.transaction import Transaction
 
 MAY = dt.date(2025, 5, 1)
 
@@ -40,13 +39,6 @@ def create_employer(number='5123456', office_code='SIGO-MN-073-01',
     Employment.create([{'employer': employer.id, 'person': p.id,
                 'start_date': dt.date(2024, 1, 1)} for p in persons])
     return employer
-
-
-@contextmanager
-def acting_as(user):
-    with Transaction().set_user(user.id), \
-            Transaction().set_context(_check_access=True):
-        yield
 
 
 def xlsx(rows):

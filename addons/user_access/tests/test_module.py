@@ -3,7 +3,6 @@
 # and license terms.
 import datetime as dt
 import io
-from contextlib import contextmanager
 
 import openpyxl
 
@@ -11,6 +10,7 @@ import trytond.config as config
 from trytond.exceptions import RateLimitException
 from trytond.model.exceptions import AccessError
 from trytond.modules.user_access.conflict import RoleConflictError
+from trytond.modules.sigo_base.tests.tools import acting_as
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -40,13 +40,6 @@ def create_user(login, office_code='SIGO-MN-073-01', roles=(), **values):
                 **values,
                 }])
     return user
-
-
-@contextmanager
-def acting_as(user):
-    with Transaction().set_user(user.id), \
-            Transaction().set_context(_check_access=True):
-        yield
 
 
 class UserAccessTestCase(ModuleTestCase):
