@@ -7,6 +7,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     ModelSQL, ModelView, Unique, fields, sequence_ordered)
 from trytond.model.exceptions import AccessError
+from trytond.modules.sigo_base.office import ORGANIZATIONS
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -18,10 +19,8 @@ class ReportingEntity(sequence_ordered(), ModelSQL, ModelView):
     __string__ = "Reporting Entity"
     code = fields.Char("Code", required=True)
     name = fields.Char("Name", required=True, translate=True)
-    organization = fields.Selection([
-            ('sigo', "Social Insurance (SIGO)"),
-            ('gosws', "Social Welfare Services (GOSWS)"),
-            ], "Organization", required=True)
+    organization = fields.Selection(
+        ORGANIZATIONS, "Organization", required=True)
     kind = fields.Selection([
             ('fund', "Insurance Fund"),
             ('administration', "Administration"),

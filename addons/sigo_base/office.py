@@ -9,6 +9,12 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from .model import RecNameSearchMixin
 
+# The two general offices whose staff and books the system serves
+ORGANIZATIONS = [
+    ('sigo', "Social Insurance (SIGO)"),
+    ('gosws', "Social Welfare Services (GOSWS)"),
+    ]
+
 
 class Office(
         RecNameSearchMixin, DeactivableMixin, tree(), ModelSQL, ModelView):
@@ -18,10 +24,8 @@ class Office(
     __string__ = "Office"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
-    organization = fields.Selection([
-            ('sigo', "Social Insurance (SIGO)"),
-            ('gosws', "Social Welfare Services (GOSWS)"),
-            ], "Organization", required=True)
+    organization = fields.Selection(
+        ORGANIZATIONS, "Organization", required=True)
     level = fields.Selection([
             ('head', "Head Office"),
             ('aimag', "Aimag"),

@@ -306,10 +306,7 @@ class Declaration(Workflow, ModelSQL, ModelView):
             # A new file replaces a draft not yet confirmed
             replaced, latest = latest, latest.corrects
             cls.delete([replaced])
-        version = max([d.version for d in cls.search([
-                        ('employer', '=', employer.id),
-                        ('period', '=', period),
-                        ])] or [0]) + 1
+        version = cls._next_version(employer, period)
         declaration, = cls.create([{
                     'employer': employer.id,
                     'period': period,
@@ -323,6 +320,14 @@ class Declaration(Workflow, ModelSQL, ModelView):
                         row.register_number), insured_type, row.wage)
                 for row, person, insured_type in good])
         return declaration, True
+
+    @classmethod
+    def _next_version(cls, employer, period):
+        "Versions of a month count on, cancelled ones included"
+        return max((d.version for d in cls.search([
+                        ('employer', '=', employer.id),
+                        ('period', '=', period),
+                        ])), default=0) + 1
 
     def assessor(self, insured_type_ids):
         "Assess a wage of this declaration's month and employer"
@@ -461,10 +466,8 @@ class Declaration(Workflow, ModelSQL, ModelView):
         Line = pool.get('insurance.declaration.line')
         corrections = []
         for declaration in declarations:
-            version = max(d.version for d in cls.search([
-                        ('employer', '=', declaration.employer.id),
-                        ('period', '=', declaration.period),
-                        ])) + 1
+            version = cls._next_version(
+                declaration.employer, declaration.period)
             correction, = cls.copy([declaration], default={
                     'version': version,
                     'corrects': declaration.id,

@@ -113,11 +113,14 @@ class AccessReview(Workflow, ModelSQL, ModelView):
                     ('active', '=', True),
                     ])
             last_login = LoginEvent.last_success(users)
-            for user in users:
-                requests = Request.search([
-                        ('user', '=', user.id),
+            # The latest provisioned request of each user, in one query
+            granted = {}
+            for request in Request.search([
+                        ('user', 'in', [u.id for u in users]),
                         ('state', '=', 'provisioned'),
-                        ], order=[('id', 'DESC')], limit=1)
+                        ], order=[('id', 'ASC')]):
+                granted[request.user.id] = request.id
+            for user in users:
                 lines.append({
                         'review': review.id,
                         'user': user.id,
@@ -126,7 +129,7 @@ class AccessReview(Workflow, ModelSQL, ModelView):
                                 if r.valid(now))),
                         'access_until': user.access_until,
                         'last_login': last_login.get(user.id),
-                        'request': requests[0].id if requests else None,
+                        'request': granted.get(user.id),
                         })
         Line.create(lines)
 
