@@ -10,7 +10,7 @@ import pyotp
 from sigo_demo.authentication_totp import DEMO_TOTP_KEY
 from sigo_demo.sigo_base import DEMO_PASSWORD
 
-from .webclient import WebClientCase
+from .webclient import WebClientCase, answer_code_prompt, enter_credentials
 
 
 def wrong_code(totp):
@@ -50,20 +50,12 @@ class TwoFactorTestCase(WebClientCase):
     def test_wrong_code_in_web_client(self):
         "A wrong one-time code in the web client does not open a session"
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.common.keys import Keys
         from selenium.webdriver.support import expected_conditions as EC
         totp = pyotp.TOTP(DEMO_TOTP_KEY)
         browser, wait = self.browser()
-        browser.get(f'{self.server.url}#{self.server.name}')
-        wait.until(EC.visibility_of_element_located(
-                (By.ID, 'login'))).send_keys('auditor', Keys.ENTER)
-        wait.until(EC.visibility_of_element_located(
-                (By.CSS_SELECTOR, 'input[type=password]'))).send_keys(
-            DEMO_PASSWORD, Keys.ENTER)
-        prompt = wait.until(EC.visibility_of_element_located(
-                (By.XPATH, "//div[contains(@class, 'modal') and "
-                    "contains(., 'One-time code')]//input")))
-        prompt.send_keys(wrong_code(totp), Keys.ENTER)
+        enter_credentials(
+            browser, wait, self.server, 'auditor', DEMO_PASSWORD)
+        answer_code_prompt(wait, wrong_code(totp))
         # The web client starts the login again
         wait.until(EC.visibility_of_element_located((By.ID, 'login')))
         self.assertNotIn("Social Protection", self.body_text(browser))

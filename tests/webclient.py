@@ -97,6 +97,38 @@ def chromium(network_log=False):
 _server = None
 
 
+def enter_credentials(browser, wait, server, login, password):
+    "Open the web client and answer its login and password dialogs"
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+    browser.get(f'{server.url}#{server.name}')
+    wait.until(EC.visibility_of_element_located(
+            (By.ID, 'login'))).send_keys(login, Keys.ENTER)
+    wait.until(EC.visibility_of_element_located(
+            (By.CSS_SELECTOR, 'input[type=password]'))).send_keys(
+        password, Keys.ENTER)
+
+
+def answer_code_prompt(wait, code):
+    "Type a one-time code when the web client asks for it"
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+    wait.until(EC.visibility_of_element_located(
+            (By.XPATH, "//div[contains(@class, 'modal') and "
+                "contains(., 'One-time code')]//input"))).send_keys(
+        code, Keys.ENTER)
+
+
+def wait_for_menu(wait):
+    "The session is open when the menu shows"
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    wait.until(EC.text_to_be_present_in_element(
+            (By.TAG_NAME, 'body'), "Social Protection"))
+
+
 def shared_server():
     "One demo server for all the browser tests of a run"
     global _server
@@ -147,26 +179,11 @@ class WebClientCase(unittest.TestCase):
     def login(self, login, password, code=None, browser=None):
         """Log in through the login dialogs of the web client; code answers
         the one-time code prompt"""
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.common.keys import Keys
-        from selenium.webdriver.support import expected_conditions as EC
-        if browser is None:
-            browser, wait = self.browser()
-        else:
-            browser, wait = browser
-        browser.get(f'{self.server.url}#{self.server.name}')
-        wait.until(EC.visibility_of_element_located(
-                (By.ID, 'login'))).send_keys(login, Keys.ENTER)
-        wait.until(EC.visibility_of_element_located(
-                (By.CSS_SELECTOR, 'input[type=password]'))).send_keys(
-            password, Keys.ENTER)
+        browser, wait = browser or self.browser()
+        enter_credentials(browser, wait, self.server, login, password)
         if code is not None:
-            prompt = wait.until(EC.visibility_of_element_located(
-                    (By.XPATH, "//div[contains(@class, 'modal') and "
-                        "contains(., 'One-time code')]//input")))
-            prompt.send_keys(code(), Keys.ENTER)
-        wait.until(EC.text_to_be_present_in_element(
-                (By.TAG_NAME, 'body'), "Social Protection"))
+            answer_code_prompt(wait, code())
+        wait_for_menu(wait)
         return browser, wait
 
     def body_text(self, browser):

@@ -14,7 +14,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
                 os.path.abspath(__file__)))))
 from sigo_demo.sigo_base import KNOWN_CITIZEN  # noqa: E402
-from tests.webclient import DemoServer, chromium  # noqa: E402
+from tests.webclient import (  # noqa: E402
+    DemoServer, chromium, enter_credentials, wait_for_menu)
 
 LINK_BITS_PER_SECOND = 1_000_000
 ROUND_TRIP = 0.3
@@ -79,8 +80,6 @@ def report(label, figures):
 
 def main():
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
     parser = argparse.ArgumentParser()
@@ -93,14 +92,8 @@ def main():
         try:
             wait = WebDriverWait(browser, 60)
             traffic = Traffic(browser)
-            browser.get(f'{server.url}#{server.name}')
-            wait.until(EC.visibility_of_element_located(
-                    (By.ID, 'login'))).send_keys('admin', Keys.ENTER)
-            wait.until(EC.visibility_of_element_located(
-                    (By.CSS_SELECTOR, 'input[type=password]'))).send_keys(
-                'admin', Keys.ENTER)
-            wait.until(EC.text_to_be_present_in_element(
-                    (By.TAG_NAME, 'body'), "Social Protection"))
+            enter_credentials(browser, wait, server, 'admin', 'admin')
+            wait_for_menu(wait)
             time.sleep(2)  # let the menu and icons finish loading
             first_load = traffic.measure()
 
