@@ -9,8 +9,14 @@ COMMANDS = {
     'demo': 'sigo_run.demo',
     'test': 'sigo_run.testing',
     'bench': 'sigo_run.bench',
+    'backup': 'sigo_run.operations',
+    'restore': 'sigo_run.operations',
+    'drill': 'sigo_run.operations',
     }
 
 if __name__ == '__main__':
     command = importlib.import_module(COMMANDS[sys.argv[1]])
-    sys.exit(command.main(sys.argv[2:]))
+    # The operations commands share one parser that takes the command name
+    arguments = sys.argv[1:] if command.__name__ == 'sigo_run.operations' \
+        else sys.argv[2:]
+    sys.exit(command.main(arguments))

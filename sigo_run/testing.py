@@ -8,11 +8,11 @@ import glob
 import hashlib
 import os
 import shutil
-import subprocess
 import sys
 import unittest
 
 from . import database
+from .system import ensure_debian_packages
 
 CACHE = os.path.join(database.ROOT, '.cache')
 
@@ -60,22 +60,6 @@ def drop_template_databases(uri):
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def ensure_browser():
-    "The browser tests drive Debian's chromium; install it when missing"
-    if shutil.which('chromium') and shutil.which('chromedriver'):
-        return
-    if os.geteuid() != 0 or not shutil.which('apt-get'):
-        print("chromium and chromium-driver are missing and cannot be "
-            "installed (needs root and apt-get)", file=sys.stderr)
-        return
-    print("Installing chromium and chromium-driver", file=sys.stderr)
-    env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
-    subprocess.run(['apt-get', 'update', '-qq'], check=True, env=env)
-    subprocess.run(['apt-get', 'install', '-y', '-qq', 'chromium',
-            'chromium-driver'], check=True, env=env,
-        stdout=subprocess.DEVNULL)
-
-
 def load_suite(modules, cross_module):
     loader = unittest.TestLoader()
     suite = unittest.TestSuite()
@@ -116,7 +100,11 @@ def main(args):
         parser.error(f"unknown modules: {', '.join(sorted(unknown))}")
     cross_module = not options.modules
     if cross_module:
-        ensure_browser()
+        # The browser tests drive Debian's chromium, the backup test
+        # pgBackRest
+        ensure_debian_packages({
+                'chromium': 'chromium', 'chromedriver': 'chromium-driver',
+                'pgbackrest': 'pgbackrest'})
     print(f"Testing {', '.join(modules)}"
         f"{' and tests/' if cross_module else ''} on {uri.split(':')[0]}",
         file=sys.stderr)
