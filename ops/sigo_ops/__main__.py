@@ -8,7 +8,7 @@ import datetime as dt
 import os
 import sys
 
-from . import backup, drill, record
+from . import backup, drill, figures, filestore, record
 from .site import Site
 
 DEFAULT_CONFIG = '/etc/sigo/ops.conf'
@@ -78,18 +78,24 @@ def run_restore(site, options):
         site.state, 'restores', f"{backup.utcnow():%Y%m%dT%H%M%SZ}")
     cluster = drill.restore_into(
         site, directory, repository, point, options.target_time)
+    problems = filestore.restore(
+        repository, site.stanza, point, point['filestore']['files'],
+        os.path.join(directory, 'filestore', site.database))
+    for problem in problems:
+        print(f"  [DIFFERS] {problem}")
     with cluster.connect(site.database, autocommit=False) as connection:
-        restored = drill.figures.collect(connection)
+        restored = figures.collect(connection)
         connection.rollback()
-    checks = drill.figures.compare(point['figures'], restored)
+    checks = figures.compare(point['figures'], restored)
     for name, expected, actual, ok in checks:
         print(f"  [{'ok' if ok else 'DIFFERS'}] {name}: expected {expected},"
             f" restored {actual}")
     print(f"Restored {site.database} from repository {repository.key} "
-        f"into {cluster.data}, running at {cluster.uri}{site.database}")
+        f"into {cluster.data}, running at {cluster.uri}{site.database}, "
+        f"filestore in {os.path.join(directory, 'filestore')}")
     print(f"Compared with verification point {point['name']}. Stop it with: "
         f"pg_ctl stop -D {cluster.data}")
-    return 0 if all(ok for *_, ok in checks) else 1
+    return 0 if not problems and all(ok for *_, ok in checks) else 1
 
 
 def run_drill(site, options):
@@ -111,10 +117,14 @@ def run_points(site, options):
 def main(args=None):
     options = parser().parse_args(args)
     site = Site.load(options.config)
-    return {
-        'backup': run_backup, 'restore': run_restore, 'drill': run_drill,
-        'points': run_points,
-        }[options.command](site, options)
+    try:
+        return {
+            'backup': run_backup, 'restore': run_restore, 'drill': run_drill,
+            'points': run_points,
+            }[options.command](site, options)
+    except drill.DrillFailure as error:
+        print(f"sigo-ops {options.command}: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == '__main__':

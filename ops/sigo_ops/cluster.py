@@ -68,10 +68,14 @@ class Cluster:
     def uri(self):
         return f'postgresql://postgres@127.0.0.1:{self.port}/'
 
-    def run(self, program, *args, **kwargs):
-        return subprocess.run(
+    def run(self, program, *args):
+        result = subprocess.run(
             as_user(self.user, [os.path.join(self.bin, program), *args]),
-            check=True, capture_output=True, text=True, **kwargs)
+            capture_output=True, text=True)
+        if result.returncode:
+            raise RuntimeError(
+                f"{program} failed: {(result.stderr or result.stdout).strip()}")
+        return result
 
     def initdb(self, settings):
         os.makedirs(self.sockets, exist_ok=True)
@@ -106,7 +110,7 @@ class Cluster:
             self.run(
                 'pg_ctl', 'start', '-D', self.data, '-l', self.log, '-w',
                 '-t', '3600', '-o', ' '.join(options))
-        except subprocess.CalledProcessError:
+        except RuntimeError:
             raise RuntimeError(
                 "PostgreSQL did not start: " + self.log_tail()) from None
 

@@ -123,7 +123,11 @@ def restore_into(site, directory, repository, point, target_time=None):
     os.makedirs(cluster.data, mode=0o700, exist_ok=True)
     give_to(site.cluster_user, directory)
     if target_time is not None:
-        target = ['--type=time', f'--target={target_time.isoformat()}']
+        # pgBackRest's format, milliseconds at most
+        moment = target_time.astimezone(dt.timezone.utc)
+        target = ['--type=time',
+            f"--target={moment:%Y-%m-%d %H:%M:%S}."
+            f"{moment.microsecond // 1000:03d}+00"]
     else:
         # The backup the point follows: a later one cannot reach it
         target = ['--type=name', f"--target={point['name']}",
