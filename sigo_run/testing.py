@@ -12,6 +12,7 @@ import sys
 import unittest
 
 from . import database
+from .mailbox import Mailbox
 from .system import ensure_debian_packages
 
 CACHE = os.path.join(database.ROOT, '.cache')
@@ -35,6 +36,8 @@ def configure(uri):
     modules' source so that a code change never reuses a stale database"""
     code = source_hash()
     os.environ['TRYTOND_DATABASE__URI'] = uri
+    # Mail from the code under test goes to a real, local SMTP server
+    os.environ['TRYTOND_EMAIL__URI'] = Mailbox().start().uri
     if database.is_sqlite(uri):
         os.environ['DB_CACHE'] = os.path.join(CACHE, 'db-cache', code)
         for old in glob.glob(os.path.join(CACHE, 'db-cache', '*')):

@@ -13,9 +13,9 @@ import sys
 import tempfile
 import time
 import unittest
-from email import message_from_bytes
 
 from sigo_run import database
+from sigo_run.mailbox import Mailbox
 
 MODULES = ['it_ops', 'sigo_insurance']
 
@@ -30,22 +30,6 @@ def tools_missing():
         return str(error)
 
 
-class Mailbox:
-    "A local SMTP server keeping what it receives"
-
-    def __init__(self):
-        from aiosmtpd.controller import Controller
-        from sigo_ops.cluster import free_port
-        self.messages = []
-        self.port = free_port()
-        self.controller = Controller(
-            self, hostname='127.0.0.1', port=self.port)
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content))
-        return '250 OK'
-
-
 @unittest.skipIf(tools_missing(), tools_missing())
 class BackupRestoreTestCase(unittest.TestCase):
 
@@ -56,13 +40,12 @@ class BackupRestoreTestCase(unittest.TestCase):
         # PostgreSQL runs as its own user and must reach its directories
         os.chmod(cls.directory, 0o755)
         cls.addClassCleanup(shutil.rmtree, cls.directory, True)
-        cls.mailbox = Mailbox()
-        cls.mailbox.controller.start()
-        cls.addClassCleanup(cls.mailbox.controller.stop)
+        cls.mailbox = Mailbox().start()
+        cls.addClassCleanup(cls.mailbox.stop)
         cls.config = create_local_site(
             os.path.join(cls.directory, 'site'), 'drilltest',
             database.ADMIN_PASSWORD,
-            email_uri=f'smtp://127.0.0.1:{cls.mailbox.port}')
+            email_uri=cls.mailbox.uri)
         cls.site = Site.load(cls.config)
         cls.addClassCleanup(cls.site.source_cluster().stop)
         os.environ['TRYTOND_DATABASE__PATH'] = cls.site.filestore

@@ -96,7 +96,8 @@ class BackupFreshness(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('database', 'ASC'), ('repository', 'ASC')]
+        cls._order = [
+            ('database', 'ASC'), ('repository', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):

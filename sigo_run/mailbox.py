@@ -1,0 +1,34 @@
+# This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
+# file at the top level of this repository contains the full copyright notices
+# and license terms.
+"A local SMTP server for the tests: Tryton sends real e-mail to it"
+import socket
+from email import message_from_bytes
+
+
+class Mailbox:
+    "Keeps every message received, in order"
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+        self.messages = []
+        with socket.socket() as probe:
+            probe.bind(('127.0.0.1', 0))
+            self.port = probe.getsockname()[1]
+        self.controller = Controller(
+            self, hostname='127.0.0.1', port=self.port)
+
+    @property
+    def uri(self):
+        return f'smtp://127.0.0.1:{self.port}'
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content))
+        return '250 OK'
+
+    def start(self):
+        self.controller.start()
+        return self
+
+    def stop(self):
+        self.controller.stop()
