@@ -10,6 +10,8 @@ import tempfile
 from importlib.metadata import distribution
 from urllib.parse import urlsplit
 
+from .mailbox import Mailbox
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEMO_CONFIG = os.path.join(ROOT, 'config', 'demo.conf')
 SQLITE_PATH = os.path.join(ROOT, 'var', 'db')
@@ -105,7 +107,10 @@ def build_database(
                 '-l', *LANGUAGES],
             env=env, check=True)
     if demo:
-        subprocess.run([
-                sys.executable, '-m', 'sigo_demo', name,
-                '--scale', str(scale)],
-            env=env, check=True, cwd=ROOT)
+        # What the demo data mails (alerts to IT, …) lands in var/mail
+        with Mailbox(os.path.join(ROOT, 'var', 'mail', name)) as mailbox:
+            env['TRYTOND_EMAIL__URI'] = mailbox.uri
+            subprocess.run([
+                    sys.executable, '-m', 'sigo_demo', name,
+                    '--scale', str(scale)],
+                env=env, check=True, cwd=ROOT)

@@ -1,17 +1,20 @@
 # This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
 # file at the top level of this repository contains the full copyright notices
 # and license terms.
-"A local SMTP server for the tests: Tryton sends real e-mail to it"
+"""A local SMTP server for the tests and the demo build: Tryton sends real
+e-mail to it"""
+import os
 import socket
 from email import message_from_bytes
 
 
 class Mailbox:
-    "Keeps every message received, in order"
+    "Keeps every message received, in order, and in directory if given"
 
-    def __init__(self):
+    def __init__(self, directory=None):
         from aiosmtpd.controller import Controller
         self.messages = []
+        self.directory = directory
         with socket.socket() as probe:
             probe.bind(('127.0.0.1', 0))
             self.port = probe.getsockname()[1]
@@ -24,6 +27,12 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content))
+        if self.directory:
+            os.makedirs(self.directory, exist_ok=True)
+            path = os.path.join(
+                self.directory, f'{len(self.messages):04d}.eml')
+            with open(path, 'wb') as message:
+                message.write(envelope.content)
         return '250 OK'
 
     def start(self):
@@ -32,3 +41,9 @@ class Mailbox:
 
     def stop(self):
         self.controller.stop()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
