@@ -8,6 +8,7 @@ from sql.aggregate import Count, Max
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
+from trytond.pyson import Eval, If
 
 BACKUP_TYPES = [
     ('full', "Full"),
@@ -48,6 +49,12 @@ class BackupRun(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order.insert(0, ('started', 'DESC'))
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree/field[@name="state"]', 'visual', If(Eval('state') == 'failed', 'danger', '')),
+            ]
 
     def get_rec_name(self, name):
         return f'{self.database} #{self.repository} {self.label or ""}'
@@ -98,6 +105,12 @@ class BackupFreshness(ModelSQL, ModelView):
         super().__setup__()
         cls._order = [
             ('database', 'ASC'), ('repository', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('late', False), 'danger', '')),
+            ]
 
     @classmethod
     def table_query(cls):

@@ -9,6 +9,7 @@ from trytond.config import config
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
+from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 
@@ -44,6 +45,12 @@ class Drill(ModelSQL, ModelView):
         super().__setup__()
         cls._order.insert(0, ('started', 'DESC'))
 
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree/field[@name="state"]', 'visual', If(Eval('state') == 'failed', 'danger', '')),
+            ]
+
     def get_rec_name(self, name):
         return f'{self.database} {self.started:%Y-%m-%d %H:%M}'
 
@@ -62,8 +69,8 @@ class Drill(ModelSQL, ModelView):
                     'repository': report['repository'],
                     'target': report['target'] or None,
                     'point': report['point'] or None,
-                    'rpo': seconds(report['rpo']),
-                    'rto': seconds(report['rto']),
+                    'rpo': seconds(report['rpo'] and round(report['rpo'])),
+                    'rto': seconds(report['rto'] and round(report['rto'])),
                     'report': report['text'],
                     'steps': [('create', [{
                                     'sequence': i,
@@ -127,6 +134,12 @@ class DrillStep(ModelSQL, ModelView):
         super().__setup__()
         cls._order.insert(0, ('sequence', 'ASC'))
 
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('ok', False), '', 'danger')),
+            ]
+
 
 class DrillCheck(ModelSQL, ModelView):
     "One figure of the source compared with the restored copy"
@@ -145,3 +158,9 @@ class DrillCheck(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order.insert(0, ('sequence', 'ASC'))
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('ok', False), '', 'danger')),
+            ]
