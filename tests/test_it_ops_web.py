@@ -15,11 +15,12 @@ class ITOperationsWebTestCase(WebClientCase):
         body = self.open(browser, wait, 'model/it_ops.drill', "Passed")
         self.assertIn("RPO", body)
         self.assertIn("RTO", body)
-        body = self.open(browser, wait, 'model/it_ops.backup.run', "Failed")
-        self.assertIn("Succeeded", body)
+        body = self.open(
+            browser, wait, 'model/it_ops.backup.run', "Succeeded")
+        self.assertIn("Incremental", body)
         body = self.open(
             browser, wait, 'model/it_ops.alert', "Backup Failed")
-        self.assertIn("national data centre timed out", body)
+        self.assertIn('into repository 2 failed', body)
 
     def test_soum_officer_cannot_read_backups(self):
         "A soum officer is refused the backup runs"
