@@ -210,6 +210,17 @@ class BackupRestoreTestCase(unittest.TestCase):
         with open(path, 'wb') as damaged:
             damaged.write(content)
 
+    def test_drill_with_the_source_down(self):
+        "After a disaster the DR repository alone restores and verifies"
+        source = self.site.source_cluster()
+        source.stop()
+        self.addCleanup(source.wait_until_ready)
+        self.addCleanup(source.start)
+        result = self.ops('drill')
+        self.assertIn('source not reachable', result.stdout)
+        self.assertIn('PASSED', result.stdout)
+        self.assertIn('[ok] compare figures with the source', result.stdout)
+
     def test_restore_never_into_the_source(self):
         "A restore aimed at the source's directory is refused"
         before = self.source("SELECT COUNT(*) FROM party_party")

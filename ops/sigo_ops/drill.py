@@ -15,6 +15,8 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 
+import psycopg
+
 from . import backup, figures, filestore
 from .cluster import Cluster, free_port, give_to
 
@@ -175,7 +177,7 @@ class Drill:
         try:
             detail = action()
             ok = True
-        except (DrillFailure, RuntimeError, OSError,
+        except (DrillFailure, RuntimeError, OSError, psycopg.Error,
                 subprocess.CalledProcessError) as error:
             detail, ok = str(error), False
         self.report.steps.append(
@@ -203,7 +205,8 @@ class Drill:
     def archive(self):
         try:
             segment = backup.archive_current_wal(self.site)
-        except OSError as error:
+        except (OSError, psycopg.OperationalError) as error:
+            # As after a disaster: the repository alone must do
             return f"source not reachable ({error}); drilling what the " \
                 "repository holds"
         return f"WAL up to segment {segment} archived"

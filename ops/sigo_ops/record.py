@@ -15,10 +15,12 @@ def it_ops_activated(site):
 
 def record(site, runs=None, drill=None):
     "Return False when the database has no it_ops to record into"
+    import psycopg
     try:
         if not it_ops_activated(site):
             return False
-    except OSError:
+    except psycopg.OperationalError:
+        # The source is down: the report stays in the state directory
         return False
     from trytond.config import config
     if site.trytond_config:
