@@ -3,6 +3,8 @@
 # and license terms.
 """Reporting entities: each SIGO fund, SIGO administration and GOSWS/HDF
 keeps its own books as a Tryton company, consolidated with eliminations"""
+import datetime as dt
+
 from trytond.i18n import gettext
 from trytond.model import (
     ModelSQL, ModelView, Unique, fields, sequence_ordered)
@@ -76,6 +78,35 @@ class ReportingEntity(sequence_ordered(), ModelSQL, ModelView):
         admin = User(ModelData.get_id('res', 'user_admin'))
         User.write([admin], {'companies': [
                     ('add', [e.company.id for e in entities])]})
+
+    @classmethod
+    def open_fiscal_year(cls, entities, year):
+        """Open the calendar year with monthly periods in the books of each
+        entity; return the fiscal years"""
+        pool = Pool()
+        FiscalYear = pool.get('account.fiscalyear')
+        Sequence = pool.get('ir.sequence.strict')
+        SequenceType = pool.get('ir.sequence.type')
+        ModelData = pool.get('ir.model.data')
+        sequence_type = SequenceType(
+            ModelData.get_id('account', 'sequence_type_account_move'))
+        fiscalyears = []
+        for entity in entities:
+            sequence, = Sequence.create([{
+                        'name': f"{entity.code} {year}",
+                        'sequence_type': sequence_type.id,
+                        'company': entity.company.id}])
+            fiscalyears.extend(FiscalYear.create([{
+                            'name': f"{entity.code} {year}",
+                            'company': entity.company.id,
+                            'start_date': dt.date(year, 1, 1),
+                            'end_date': dt.date(year, 12, 31),
+                            'move_sequence': sequence.id}]))
+        for fiscalyear in fiscalyears:
+            # One at a time: the overlap check of many periods at once
+            # exceeds SQLite's parser
+            FiscalYear.create_period([fiscalyear])
+        return fiscalyears
 
     @classmethod
     def _create_chart(cls, company):

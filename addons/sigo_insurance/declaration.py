@@ -6,13 +6,16 @@ assessed into employee and employer contributions per fund"""
 import calendar
 import hashlib
 from collections import defaultdict, namedtuple
+from itertools import groupby
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sql import Column
+from sql.aggregate import Sum
 from sql.functions import CurrentTimestamp
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.sigo_base import register_number
 from trytond.pool import Pool
@@ -24,6 +27,10 @@ from .rate import whole_tugriks
 AMOUNT = (16, 2)
 CENT = Decimal('0.01')
 CHUNK = 500
+# Accounts of the account_ipsas chart the contributions are posted to
+RECEIVABLE_FROM_EMPLOYERS = '1210'
+EMPLOYER_CONTRIBUTIONS = '4110'
+EMPLOYEE_CONTRIBUTIONS = '4120'
 
 DeclaredRow = namedtuple('DeclaredRow', ['row', 'register_number', 'wage'])
 RowError = namedtuple('RowError', ['row', 'register_number', 'reason'])
@@ -138,6 +145,11 @@ class Declaration(Workflow, ModelSQL, ModelView):
             ('confirmed', "Confirmed"),
             ('cancelled', "Cancelled"),
             ], "State", readonly=True, required=True, sort=False)
+    moves = fields.Function(fields.Many2Many(
+            'account.move', None, None, "Account Moves",
+            help="One per fund: the contributions receivable from the "
+            "employer, or for a correction the difference."),
+        'get_moves')
 
     del _states
 
@@ -192,6 +204,19 @@ class Declaration(Workflow, ModelSQL, ModelView):
     @classmethod
     def default_source(cls):
         return 'manual'
+
+    @classmethod
+    def get_moves(cls, declarations, name):
+        Move = Pool().get('account.move')
+        moves = {d.id: [] for d in declarations}
+        # Officers without accounting rights still see which moves exist
+        with Transaction().set_context(_check_access=False):
+            found = Move.search([
+                    ('origin', 'in', [str(d) for d in declarations]),
+                    ], order=[('id', 'ASC')])
+            for move in found:
+                moves[move.origin.id].append(move.id)
+        return moves
 
     def get_rec_name(self, name):
         return (f'{self.employer.rec_name} {self.period:%Y-%m}'
@@ -445,6 +470,92 @@ class Declaration(Workflow, ModelSQL, ModelView):
             if errors:
                 raise DeclarationError(declaration.rec_name, errors)
         cls.assess(declarations)
+        cls.post(declarations)
+
+    def fund_amounts(self):
+        "The employee and employer contributions per fund"
+        pool = Pool()
+        Fund = pool.get('insurance.fund')
+        Line = pool.get('insurance.declaration.line')
+        Contribution = pool.get('insurance.contribution')
+        line = Line.__table__()
+        contribution = Contribution.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*contribution.join(
+                line, condition=contribution.line == line.id).select(
+                contribution.fund,
+                Sum(contribution.employee_amount),
+                Sum(contribution.employer_amount),
+                where=line.declaration == self.id,
+                group_by=[contribution.fund]))
+        return {
+            Fund(fund): (Decimal(str(employee or 0)), Decimal(
+                    str(employer or 0)))
+            for fund, employee, employer in cursor}
+
+    @classmethod
+    def post(cls, declarations):
+        """Post one move per fund: the contributions receivable from the
+        employer; a correction posts only its difference from the version
+        it corrects"""
+        Move = Pool().get('account.move')
+        moves = []
+        for declaration in declarations:
+            amounts = declaration.fund_amounts()
+            if declaration.corrects:
+                for fund, (employee, employer) in (
+                        declaration.corrects.fund_amounts().items()):
+                    new_employee, new_employer = amounts.get(
+                        fund, (Decimal(0), Decimal(0)))
+                    amounts[fund] = (
+                        new_employee - employee, new_employer - employer)
+            for fund in sorted(amounts, key=lambda f: f.sequence or 0):
+                employee, employer = amounts[fund]
+                if employee or employer:
+                    moves.append(declaration._contribution_move(
+                            fund, employee, employer))
+        Move.save(moves)
+        # account.move.post handles the moves of one company per call
+        for fund_moves in groupby(
+                sorted(moves, key=lambda m: m.company.id),
+                key=lambda m: m.company):
+            Move.post(list(fund_moves[1]))
+
+    def _contribution_move(self, fund, employee, employer):
+        pool = Pool()
+        Account = pool.get('account.account')
+        Journal = pool.get('account.journal')
+        Move = pool.get('account.move')
+        MoveLine = pool.get('account.move.line')
+        Period = pool.get('account.period')
+        ModelData = pool.get('ir.model.data')
+        company = fund.entity.company if fund.entity else None
+        if not company:
+            raise UserError(gettext(
+                    'sigo_insurance.msg_fund_books_not_open',
+                    fund=fund.rec_name, declaration=self.rec_name))
+        date = month_bounds(self.period)[1]
+        with Transaction().set_context(company=company.id):
+            period = Period.find(company, date=date)
+
+        def line(code, amount, party=None):
+            account, = Account.search([
+                    ('company', '=', company.id),
+                    ('code', '=', code),
+                    ])
+            return MoveLine(
+                account=account, party=party,
+                debit=max(amount, 0), credit=max(-amount, 0))
+        return Move(
+            company=company, period=period, date=date, origin=self,
+            journal=Journal(ModelData.get_id('account', 'journal_revenue')),
+            description=self.rec_name,
+            lines=[l for l in [
+                    line(RECEIVABLE_FROM_EMPLOYERS, employee + employer,
+                        party=self.employer.party),
+                    line(EMPLOYER_CONTRIBUTIONS, -employer),
+                    line(EMPLOYEE_CONTRIBUTIONS, -employee),
+                    ] if l.debit or l.credit])
 
     @classmethod
     @ModelView.button

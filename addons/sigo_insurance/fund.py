@@ -33,6 +33,9 @@ class Fund(CodedMixin, ModelSQL, ModelView):
     __name__ = 'insurance.fund'
     __string__ = "Social Insurance Fund"
     sequence = fields.Integer("Sequence")
+    entity = fields.Many2One(
+        'account.ipsas.entity', "Reporting Entity",
+        help="The books the fund's contributions are posted in.")
 
     @classmethod
     def __setup__(cls):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 
+from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.sigo_insurance.declaration import (
     DeclarationError, DeclaredRow, parse_wage)
@@ -16,6 +17,23 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 MAY = dt.date(2025, 5, 1)
+FUNDS = ['PEN', 'BEN', 'IAO', 'UNE', 'HLT']
+
+
+def open_fund_books(year=2025):
+    Entity = Pool().get('account.ipsas.entity')
+    entities = Entity.search([('code', 'in', FUNDS)])
+    Entity.open_books(entities)
+    Entity.open_fiscal_year(entities, year)
+
+
+def receivable(moves):
+    "The contributions receivable each move books, by fund code"
+    Entity = Pool().get('account.ipsas.entity')
+    return {
+        Entity.search([('company', '=', m.company.id)])[0].code:
+        sum(l.debit - l.credit for l in m.lines if l.account.code == '1210')
+        for m in moves}
 
 
 def office(code):
@@ -170,6 +188,7 @@ class SigoInsuranceTestCase(ModuleTestCase):
         pool = Pool()
         Declaration = pool.get('insurance.declaration')
         employer = create_employer()
+        open_fund_books()
         declaration, _ = Declaration.create_from_rows(employer, MAY, [
                 DeclaredRow(2, 'АР90051512', Decimal('1000000'))])
         Declaration.confirm([declaration])
@@ -180,6 +199,71 @@ class SigoInsuranceTestCase(ModuleTestCase):
         self.assertEqual(correction.corrects, declaration)
         self.assertEqual(len(correction.lines), 1)
         self.assertEqual(correction.employee_total, Decimal('115000'))
+
+    @with_transaction()
+    def test_confirm_posts_each_fund(self):
+        "Confirming posts, per fund, what the employer owes for the month"
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        employer = create_employer(people=(
+                ('Батын Болд', 'АР90051512'), ('Доржийн Сараа', 'АР85062304')))
+        open_fund_books()
+        declaration, _ = Declaration.create_from_rows(employer, MAY, [
+                DeclaredRow(2, 'АР90051512', Decimal('1000000')),
+                DeclaredRow(3, 'АР85062304', Decimal('2000000'))])
+        Declaration.confirm([declaration])
+        owed = {}
+        for line in declaration.lines:
+            for contribution in line.contributions:
+                owed.setdefault(contribution.fund.code, 0)
+                owed[contribution.fund.code] += (
+                    contribution.employee_amount
+                    + contribution.employer_amount)
+        self.assertEqual(receivable(declaration.moves), owed)
+        for move in declaration.moves:
+            self.assertEqual(move.state, 'posted')
+            self.assertEqual(move.date, dt.date(2025, 5, 31))
+            self.assertEqual(move.origin, declaration)
+            self.assertEqual(
+                sum(l.debit for l in move.lines),
+                sum(l.credit for l in move.lines))
+
+    @with_transaction()
+    def test_correction_posts_the_difference(self):
+        "A lower corrected wage posts negative differences, nothing else"
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Line = pool.get('insurance.declaration.line')
+        employer = create_employer()
+        open_fund_books()
+        declaration, _ = Declaration.create_from_rows(employer, MAY, [
+                DeclaredRow(2, 'АР90051512', Decimal('1000000'))])
+        Declaration.confirm([declaration])
+        Declaration.correct([declaration])
+        correction, = Declaration.search([('version', '=', 2)])
+        Line.write(list(correction.lines), {'wage': Decimal('900000')})
+        Declaration.confirm([correction])
+        before = receivable(declaration.moves)
+        difference = receivable(correction.moves)
+        self.assertEqual(set(difference), set(before))
+        for fund, amount in difference.items():
+            self.assertLess(amount, 0)
+            # 10 % less wage, 10 % less owed (to the tugrik per fund)
+            self.assertAlmostEqual(amount, -before[fund] / 10, delta=1)
+
+    @with_transaction()
+    def test_confirm_refused_while_books_closed(self):
+        "No posting without the fund's books: the officer is told which"
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        employer = create_employer()
+        declaration, _ = Declaration.create_from_rows(employer, MAY, [
+                DeclaredRow(2, 'АР90051512', Decimal('1000000'))])
+        with self.assertRaises(UserError) as context:
+            Declaration.confirm([declaration])
+        self.assertIn("Pension Insurance Fund", context.exception.message)
+        self.assertIn(declaration.rec_name, context.exception.message)
+        self.assertEqual(declaration.state, 'draft')
 
     @with_transaction()
     def test_employer_registration_number(self):
