@@ -498,7 +498,26 @@ class Declaration(Workflow, ModelSQL, ModelView):
         """Post one move per fund: the contributions receivable from the
         employer; a correction posts only its difference from the version
         it corrects"""
-        Move = Pool().get('account.move')
+        pool = Pool()
+        Account = pool.get('account.account')
+        Move = pool.get('account.move')
+        Period = pool.get('account.period')
+        accounts, periods = {}, {}
+
+        def account(company, code):
+            if (company, code) not in accounts:
+                accounts[company, code], = Account.search([
+                        ('company', '=', company.id),
+                        ('code', '=', code),
+                        ])
+            return accounts[company, code]
+
+        def period(company, date):
+            if (company, date) not in periods:
+                with Transaction().set_context(company=company.id):
+                    periods[company, date] = Period.find(company, date=date)
+            return periods[company, date]
+
         moves = []
         for declaration in declarations:
             amounts = declaration.fund_amounts()
@@ -513,21 +532,23 @@ class Declaration(Workflow, ModelSQL, ModelView):
                 employee, employer = amounts[fund]
                 if employee or employer:
                     moves.append(declaration._contribution_move(
-                            fund, employee, employer))
-        Move.save(moves)
+                            fund, employee, employer, account, period))
+        # Saving thousands of new moves at once grows quadratically
+        for i in range(0, len(moves), 50):
+            Move.save(moves[i:i + 50])
         # account.move.post handles the moves of one company per call
         for fund_moves in groupby(
                 sorted(moves, key=lambda m: m.company.id),
                 key=lambda m: m.company):
             Move.post(list(fund_moves[1]))
 
-    def _contribution_move(self, fund, employee, employer):
+    def _contribution_move(self, fund, employee, employer, account, period):
+        """The move of one fund; account(company, code) and
+        period(company, date) look up the fund's books"""
         pool = Pool()
-        Account = pool.get('account.account')
         Journal = pool.get('account.journal')
         Move = pool.get('account.move')
         MoveLine = pool.get('account.move.line')
-        Period = pool.get('account.period')
         ModelData = pool.get('ir.model.data')
         company = fund.entity.company if fund.entity else None
         if not company:
@@ -535,19 +556,14 @@ class Declaration(Workflow, ModelSQL, ModelView):
                     'sigo_insurance.msg_fund_books_not_open',
                     fund=fund.rec_name, declaration=self.rec_name))
         date = month_bounds(self.period)[1]
-        with Transaction().set_context(company=company.id):
-            period = Period.find(company, date=date)
 
         def line(code, amount, party=None):
-            account, = Account.search([
-                    ('company', '=', company.id),
-                    ('code', '=', code),
-                    ])
             return MoveLine(
-                account=account, party=party,
+                account=account(company, code), party=party,
                 debit=max(amount, 0), credit=max(-amount, 0))
         return Move(
-            company=company, period=period, date=date, origin=self,
+            company=company, period=period(company, date), date=date,
+            origin=self,
             journal=Journal(ModelData.get_id('account', 'journal_revenue')),
             description=self.rec_name,
             lines=[l for l in [
