@@ -12,3 +12,11 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         "Declarations Closed Until",
         help="Months up to this date are closed: no declaration for them "
         "is accepted.")
+    posting_queue_lines = fields.Integer(
+        "Post in the Background Above (Lines)",
+        help="A confirmed declaration with more lines is posted by the task "
+        "queue, so the officer does not wait; empty: always at once.")
+
+    @classmethod
+    def default_posting_queue_lines(cls):
+        return 1000

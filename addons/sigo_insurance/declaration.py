@@ -461,6 +461,7 @@ class Declaration(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('confirmed')
     def confirm(cls, declarations):
+        Configuration = Pool().get('insurance.configuration')
         for declaration in declarations:
             rows = [DeclaredRow(
                     l.row or i, l.person.register_number, l.wage)
@@ -469,8 +470,17 @@ class Declaration(Workflow, ModelSQL, ModelView):
                 declaration.employer, declaration.period, rows)
             if errors:
                 raise DeclarationError(declaration.rec_name, errors)
+        # Refused before anything is assessed, posted or queued
+        books = FundBooks()
+        for declaration in declarations:
+            books.check(declaration)
         cls.assess(declarations)
-        cls.post(declarations)
+        limit = Configuration(1).posting_queue_lines
+        now = [d for d in declarations if not limit or len(d.lines) <= limit]
+        later = [d for d in declarations if d not in now]
+        cls.post(now, books)
+        if later:
+            cls.__queue__.post(later)
 
     def fund_amounts(self):
         "The employee and employer contributions per fund"
@@ -494,30 +504,12 @@ class Declaration(Workflow, ModelSQL, ModelView):
             for fund, employee, employer in cursor}
 
     @classmethod
-    def post(cls, declarations):
+    def post(cls, declarations, books=None):
         """Post one move per fund: the contributions receivable from the
         employer; a correction posts only its difference from the version
         it corrects"""
-        pool = Pool()
-        Account = pool.get('account.account')
-        Move = pool.get('account.move')
-        Period = pool.get('account.period')
-        accounts, periods = {}, {}
-
-        def account(company, code):
-            if (company, code) not in accounts:
-                accounts[company, code], = Account.search([
-                        ('company', '=', company.id),
-                        ('code', '=', code),
-                        ])
-            return accounts[company, code]
-
-        def period(company, date):
-            if (company, date) not in periods:
-                with Transaction().set_context(company=company.id):
-                    periods[company, date] = Period.find(company, date=date)
-            return periods[company, date]
-
+        Move = Pool().get('account.move')
+        books = books or FundBooks()
         moves = []
         for declaration in declarations:
             amounts = declaration.fund_amounts()
@@ -532,7 +524,7 @@ class Declaration(Workflow, ModelSQL, ModelView):
                 employee, employer = amounts[fund]
                 if employee or employer:
                     moves.append(declaration._contribution_move(
-                            fund, employee, employer, account, period))
+                            fund, employee, employer, books))
         # Saving thousands of new moves at once grows quadratically
         for i in range(0, len(moves), 50):
             Move.save(moves[i:i + 50])
@@ -542,27 +534,21 @@ class Declaration(Workflow, ModelSQL, ModelView):
                 key=lambda m: m.company):
             Move.post(list(fund_moves[1]))
 
-    def _contribution_move(self, fund, employee, employer, account, period):
-        """The move of one fund; account(company, code) and
-        period(company, date) look up the fund's books"""
+    def _contribution_move(self, fund, employee, employer, books):
         pool = Pool()
         Journal = pool.get('account.journal')
         Move = pool.get('account.move')
         MoveLine = pool.get('account.move.line')
         ModelData = pool.get('ir.model.data')
-        company = fund.entity.company if fund.entity else None
-        if not company:
-            raise UserError(gettext(
-                    'sigo_insurance.msg_fund_books_not_open',
-                    fund=fund.rec_name, declaration=self.rec_name))
+        company = books.company(fund, self)
         date = month_bounds(self.period)[1]
 
         def line(code, amount, party=None):
             return MoveLine(
-                account=account(company, code), party=party,
+                account=books.account(company, code), party=party,
                 debit=max(amount, 0), credit=max(-amount, 0))
         return Move(
-            company=company, period=period(company, date), date=date,
+            company=company, period=books.period(company, date), date=date,
             origin=self,
             journal=Journal(ModelData.get_id('account', 'journal_revenue')),
             description=self.rec_name,
@@ -607,6 +593,44 @@ class Declaration(Workflow, ModelSQL, ModelView):
             corrections.append(correction)
         cls.assess(corrections)
         return {'res_id': [c.id for c in corrections]}
+
+
+class FundBooks:
+    "The funds' books a posting needs, each looked up once"
+
+    def __init__(self):
+        self.accounts, self.periods = {}, {}
+
+    def company(self, fund, declaration):
+        if not fund.entity or not fund.entity.company:
+            raise UserError(gettext(
+                    'sigo_insurance.msg_fund_books_not_open',
+                    fund=fund.rec_name, declaration=declaration.rec_name))
+        return fund.entity.company
+
+    def account(self, company, code):
+        Account = Pool().get('account.account')
+        if (company, code) not in self.accounts:
+            self.accounts[company, code], = Account.search([
+                    ('company', '=', company.id),
+                    ('code', '=', code),
+                    ])
+        return self.accounts[company, code]
+
+    def period(self, company, date):
+        "The open period at date; Tryton's error names it otherwise"
+        Period = Pool().get('account.period')
+        if (company, date) not in self.periods:
+            with Transaction().set_context(company=company.id):
+                self.periods[company, date] = Period.find(company, date=date)
+        return self.periods[company, date]
+
+    def check(self, declaration):
+        "Every fund's books are open for the month of the declaration"
+        Fund = Pool().get('insurance.fund')
+        date = month_bounds(declaration.period)[1]
+        for fund in Fund.search([]):
+            self.period(self.company(fund, declaration), date)
 
 
 class DeclarationLine(ModelSQL, ModelView):

@@ -252,6 +252,49 @@ class SigoInsuranceTestCase(ModuleTestCase):
             self.assertAlmostEqual(amount, -before[fund] / 10, delta=1)
 
     @with_transaction()
+    def test_big_declaration_posted_by_the_queue(self):
+        "Above the configured size the posting waits for the task queue"
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Configuration = pool.get('insurance.configuration')
+        Queue = pool.get('ir.queue')
+        employer = create_employer(people=(
+                ('Батын Болд', 'АР90051512'), ('Доржийн Сараа', 'АР85062304')))
+        open_fund_books()
+        Configuration.write([Configuration(1)], {'posting_queue_lines': 1})
+        big, _ = Declaration.create_from_rows(employer, MAY, [
+                DeclaredRow(2, 'АР90051512', Decimal('1000000')),
+                DeclaredRow(3, 'АР85062304', Decimal('2000000'))])
+        Declaration.confirm([big])
+        self.assertEqual(big.state, 'confirmed')
+        self.assertEqual(big.moves, ())
+        task, = Queue.search([])
+        self.assertEqual(task.data['model'], 'insurance.declaration')
+        self.assertEqual(task.data['method'], 'post')
+        task.run()
+        big = Declaration(big.id)
+        self.assertEqual(len(big.moves), 5)
+        self.assertEqual(sum(receivable(big.moves).values()),
+            big.employee_total + big.employer_total)
+
+    @with_transaction()
+    def test_confirm_refused_while_period_closed(self):
+        "A closed accounting month refuses the confirmation, not the queue"
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Period = pool.get('account.period')
+        employer = create_employer()
+        open_fund_books()
+        may = Period.search([
+                ('start_date', '=', MAY), ('type', '=', 'standard')])
+        Period.close(may)
+        declaration, _ = Declaration.create_from_rows(employer, MAY, [
+                DeclaredRow(2, 'АР90051512', Decimal('1000000'))])
+        with self.assertRaises(UserError):
+            Declaration.confirm([declaration])
+        self.assertEqual(declaration.state, 'draft')
+
+    @with_transaction()
     def test_confirm_refused_while_books_closed(self):
         "No posting without the fund's books: the officer is told which"
         pool = Pool()
