@@ -29,18 +29,21 @@ def generate(database_name, scale=1):
     Pool.start()
     pool = Pool(database_name)
     pool.init()
-    # Like trytond's dispatcher: a transaction that needs a table or record
-    # lock is restarted with the lock taken from the start
+    return in_transaction(database_name, _generate, scale)
+
+
+def in_transaction(database_name, function, *args):
+    """Run function as root in one transaction, committed; like trytond's
+    dispatcher, a transaction that needs a table or record lock is
+    restarted with the lock taken from the start"""
     extras = {}
     while True:
         with Transaction().start(database_name, 0, **extras) as transaction:
             try:
-                _generate(scale)
+                return function(*args)
             except TransactionError as error:
                 transaction.rollback()
                 error.fix(extras)
-                continue
-        break
 
 
 def _generate(scale):
