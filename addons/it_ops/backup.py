@@ -10,6 +10,8 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 
+from .outcome import OutcomeMixin
+
 BACKUP_TYPES = [
     ('full', "Full"),
     ('diff', "Differential"),
@@ -17,7 +19,7 @@ BACKUP_TYPES = [
     ]
 
 
-class BackupRun(ModelSQL, ModelView):
+class BackupRun(OutcomeMixin, ModelSQL, ModelView):
     __name__ = 'it_ops.backup.run'
     __string__ = "Backup Run"
 
@@ -44,17 +46,6 @@ class BackupRun(ModelSQL, ModelView):
         help="The named restore point taken after the backup, with the "
         "figures a restore to it must reproduce.")
     error = fields.Text("Error", readonly=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order.insert(0, ('started', 'DESC'))
-
-    @classmethod
-    def view_attributes(cls):
-        return super().view_attributes() + [
-            ('/tree/field[@name="state"]', 'visual', If(Eval('state') == 'failed', 'danger', '')),
-            ]
 
     def get_rec_name(self, name):
         return f'{self.database} #{self.repository} {self.label or ""}'

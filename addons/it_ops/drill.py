@@ -12,8 +12,10 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
+from .outcome import OutcomeMixin
 
-class Drill(ModelSQL, ModelView):
+
+class Drill(OutcomeMixin, ModelSQL, ModelView):
     "A restore of a backup into a scratch cluster, verified and timed"
     __name__ = 'it_ops.drill'
     __string__ = "Restore Drill"
@@ -39,17 +41,6 @@ class Drill(ModelSQL, ModelView):
     checks = fields.One2Many(
         'it_ops.drill.check', 'drill', "Verification", readonly=True)
     report = fields.Text("Report", readonly=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order.insert(0, ('started', 'DESC'))
-
-    @classmethod
-    def view_attributes(cls):
-        return super().view_attributes() + [
-            ('/tree/field[@name="state"]', 'visual', If(Eval('state') == 'failed', 'danger', '')),
-            ]
 
     def get_rec_name(self, name):
         return f'{self.database} {self.started:%Y-%m-%d %H:%M}'
@@ -117,50 +108,41 @@ class Drill(ModelSQL, ModelView):
             timeout=config.getint('ops', 'drill_timeout', default=4 * 3600))
 
 
-class DrillStep(ModelSQL, ModelView):
-    __name__ = 'it_ops.drill.step'
-    __string__ = "Restore Drill Step"
-
+class DrillDetailMixin:
+    "A line of a drill's result, in order, in red unless ok"
+    __slots__ = ()
     drill = fields.Many2One(
         'it_ops.drill', "Drill", required=True, ondelete='CASCADE')
     sequence = fields.Integer("Sequence")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('sequence', 'ASC'))
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('ok', False), '', 'danger')),
+            ]
+
+
+class DrillStep(DrillDetailMixin, ModelSQL, ModelView):
+    __name__ = 'it_ops.drill.step'
+    __string__ = "Restore Drill Step"
+
     name = fields.Char("Step", readonly=True)
     ok = fields.Boolean("OK", readonly=True)
     detail = fields.Text("Detail", readonly=True)
     duration = fields.TimeDelta("Duration", readonly=True)
 
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order.insert(0, ('sequence', 'ASC'))
 
-    @classmethod
-    def view_attributes(cls):
-        return super().view_attributes() + [
-            ('/tree', 'visual', If(Eval('ok', False), '', 'danger')),
-            ]
-
-
-class DrillCheck(ModelSQL, ModelView):
+class DrillCheck(DrillDetailMixin, ModelSQL, ModelView):
     "One figure of the source compared with the restored copy"
     __name__ = 'it_ops.drill.check'
     __string__ = "Restore Drill Check"
 
-    drill = fields.Many2One(
-        'it_ops.drill', "Drill", required=True, ondelete='CASCADE')
-    sequence = fields.Integer("Sequence")
     name = fields.Char("Figure", readonly=True)
     expected = fields.Char("Source", readonly=True)
     actual = fields.Char("Restored", readonly=True)
     ok = fields.Boolean("Equal", readonly=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order.insert(0, ('sequence', 'ASC'))
-
-    @classmethod
-    def view_attributes(cls):
-        return super().view_attributes() + [
-            ('/tree', 'visual', If(Eval('ok', False), '', 'danger')),
-            ]
