@@ -600,6 +600,7 @@ class FundBooks:
 
     def __init__(self):
         self.accounts, self.periods = {}, {}
+        self.funds = Pool().get('insurance.fund').search([])
 
     def company(self, fund, declaration):
         if not fund.entity or not fund.entity.company:
@@ -627,9 +628,8 @@ class FundBooks:
 
     def check(self, declaration):
         "Every fund's books are open for the month of the declaration"
-        Fund = Pool().get('insurance.fund')
         date = month_bounds(declaration.period)[1]
-        for fund in Fund.search([]):
+        for fund in self.funds:
             self.period(self.company(fund, declaration), date)
 
 

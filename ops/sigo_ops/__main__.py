@@ -84,8 +84,7 @@ def run_restore(site, options):
     for problem in problems:
         print(f"  [DIFFERS] {problem}")
     with cluster.connect(site.database, autocommit=False) as connection:
-        restored = figures.collect(connection)
-        connection.rollback()
+        restored = figures.snapshot(connection)
     checks = figures.compare(point['figures'], restored)
     for name, expected, actual, ok in checks:
         print(f"  [{'ok' if ok else 'DIFFERS'}] {name}: expected {expected},"

@@ -41,14 +41,6 @@ def point_time(point):
     return dt.datetime.fromisoformat(point['time'])
 
 
-def _snapshot(site):
-    with site.source_connection(autocommit=False) as connection:
-        connection.isolation_level = IsolationLevel.REPEATABLE_READ
-        counted = figures.collect(connection)
-        connection.rollback()
-    return counted
-
-
 def create_point(site, attempts=5):
     """Name a restore point and record the figures the source had there.
 
@@ -66,7 +58,9 @@ def create_point(site, attempts=5):
                 "SELECT pg_create_restore_point(%s)::text", (name,)
                 ).fetchone()
             connection.commit()
-        if _snapshot(site) == before:
+        with site.source_connection(autocommit=False) as connection:
+            after = figures.snapshot(connection)
+        if after == before:
             return {
                 'name': name, 'time': moment.isoformat(), 'lsn': lsn,
                 'database': site.database, 'figures': before}

@@ -256,8 +256,7 @@ class Drill:
     def compare(self):
         with self.cluster.connect(self.site.database, autocommit=False) \
                 as connection:
-            restored = figures.collect(connection)
-            connection.rollback()
+            restored = figures.snapshot(connection)
         self.report.checks = figures.compare(
             self.point['figures'], restored)
         wrong = [name for name, _, _, ok in self.report.checks if not ok]

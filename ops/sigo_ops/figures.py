@@ -57,6 +57,15 @@ def collect(connection):
     return {'tables': counts, 'families': families, 'money': money}
 
 
+def snapshot(connection):
+    "The figures of the database behind a fresh connection, in one snapshot"
+    from psycopg import IsolationLevel
+    connection.isolation_level = IsolationLevel.REPEATABLE_READ
+    counted = collect(connection)
+    connection.rollback()
+    return counted
+
+
 def family(table, families):
     "The module of the table, or its prefix for tables outside ir.model"
     return families.get(table) or table.split('_', 1)[0] + '_*'
