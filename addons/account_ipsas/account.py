@@ -4,6 +4,8 @@
 from trytond.model import fields
 from trytond.pool import PoolMeta
 
+from .statement import CASH_FLOWS
+
 
 class TypeTemplate(metaclass=PoolMeta):
     __name__ = 'account.account.type.template'
@@ -19,3 +21,11 @@ class TypeTemplate(metaclass=PoolMeta):
             values['consolidation'] = (
                 self.consolidation.id if self.consolidation else None)
         return values
+
+
+class Consolidation(metaclass=PoolMeta):
+    __name__ = 'account.consolidation'
+    cash_flow = fields.Selection(
+        CASH_FLOWS, "Cash Flow",
+        help="The line of the cash flow statement where the cash paid or "
+        "received against this heading is shown.")

@@ -90,18 +90,30 @@ class ReportingEntity(sequence_ordered(), ModelSQL, ModelView):
         ModelData = pool.get('ir.model.data')
         sequence_type = SequenceType(
             ModelData.get_id('account', 'sequence_type_account_move'))
+        invoice_type = SequenceType(
+            ModelData.get_id('account_invoice', 'sequence_type_account_invoice'))
         fiscalyears = []
         for entity in entities:
-            sequence, = Sequence.create([{
+            sequence, invoice_sequence = Sequence.create([{
                         'name': f"{entity.code} {year}",
-                        'sequence_type': sequence_type.id,
-                        'company': entity.company.id}])
+                        'sequence_type': type_.id,
+                        'company': entity.company.id}
+                    for type_ in [sequence_type, invoice_type]])
+            # The funds issue no invoices, but Tryton's invoicing (which
+            # bank statements depend on) asks every year for the sequences
+            invoice_sequences = {
+                f'{kind}_sequence': invoice_sequence.id for kind in [
+                    'out_invoice', 'in_invoice', 'out_credit_note',
+                    'in_credit_note']}
             fiscalyears.extend(FiscalYear.create([{
                             'name': f"{entity.code} {year}",
                             'company': entity.company.id,
                             'start_date': dt.date(year, 1, 1),
                             'end_date': dt.date(year, 12, 31),
-                            'move_sequence': sequence.id}]))
+                            'move_sequence': sequence.id,
+                            'invoice_sequences': [
+                                ('create', [invoice_sequences])],
+                            }]))
         for fiscalyear in fiscalyears:
             # One at a time: the overlap check of many periods at once
             # exceeds SQLite's parser
