@@ -200,9 +200,10 @@ class StatementPackage(ModelSQL, ModelView):
             packages.append(package)
         language = config.get('database', 'language')
         with transaction.set_context(language=language):
-            for package in cls.browse(packages):
+            packages = cls.browse(packages)
+            for package in packages:
                 package.xlsx = package.workbook()
-        cls.save(packages)
+            cls.save(packages)
         return packages
 
     @classmethod
@@ -620,13 +621,19 @@ class StatementBuilder:
             return [self._fixed('budget', 'no_budget', level, {},
                     total=False)]
         budget, = budgets
-        periods = [p.id for p in Period.search([
-                    ('fiscalyear', '=', budget.fiscalyear.id),
-                    ('type', '=', 'standard'),
-                    ('end_date', '<=', to_date),
-                    ])]
+        periods = Period.search([
+                ('fiscalyear', '=', budget.fiscalyear.id),
+                ('type', '=', 'standard'),
+                ])
+        to_date_periods = [p.id for p in periods if p.end_date <= to_date]
+        # The whole year's budget at its end; within the year, the share of
+        # the periods to date as the budget spreads it
+        if len(to_date_periods) == len(periods):
+            context = {}
+        else:
+            context = {'periods': to_date_periods or [-1]}
         rows = []
-        with Transaction().set_context(periods=periods or [-1]):
+        with Transaction().set_context(**context):
             lines = BudgetLine.search([('budget', '=', budget.id)],
                 order=[('left', 'ASC')])
             for line in lines:

@@ -33,9 +33,12 @@ class StatementPackageReport(Report):
             k: v['string'] for k, v in definitions.items()}
 
         def sections(package):
+            "Title, columns and each line with its figures, per statement"
             for statement, title in definitions['statement']['selection']:
-                yield (title, statement_columns(package, statement),
-                    [l for l in package.lines if l.statement == statement])
+                columns = statement_columns(package, statement)
+                yield title, columns, [
+                    (l, [getattr(l, c) for c in columns])
+                    for l in package.lines if l.statement == statement]
         context['sections'] = sections
         return context
 
