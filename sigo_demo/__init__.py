@@ -4,7 +4,8 @@
 """Demo data for ./run demo and the benchmarks.
 
 Each module with demo records has a file here named after it with a
-`generate(scale, random)` function; they run in the modules' dependency
+`generate(scale, random)` function, and optionally a `finish` one run
+once every module has generated; they run in the modules' dependency
 order, inside one transaction, so later modules build on earlier records.
 """
 import importlib
@@ -50,12 +51,19 @@ def _generate(scale):
     rng = random_module.Random(SEED)
     with Transaction().set_context(
             language='en', _skip_warnings=True, active_test=False):
+        generators = []
         for name in activated_modules():
             try:
-                generator = importlib.import_module(f'sigo_demo.{name}')
+                generators.append(
+                    importlib.import_module(f'sigo_demo.{name}'))
             except ModuleNotFoundError:
                 continue
+        for generator in generators:
             generator.generate(scale, rng)
+        # What needs every module's records, such as closing the books
+        for generator in generators:
+            if finish := getattr(generator, 'finish', None):
+                finish(scale, rng)
         # The demo is configured: no set-up wizard at the first admin login
         ConfigItem = Pool().get('ir.module.config_wizard.item')
         ConfigItem.write(ConfigItem.search([]), {'state': 'done'})

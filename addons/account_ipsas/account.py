@@ -29,3 +29,9 @@ class Consolidation(metaclass=PoolMeta):
         CASH_FLOWS, "Cash Flow",
         help="The line of the cash flow statement where the cash paid or "
         "received against this heading is shown.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # The headings are the statements' lines, read in mn and en
+        cls.name.translate = True

@@ -105,6 +105,7 @@ class ReportingEntity(sequence_ordered(), ModelSQL, ModelView):
                 f'{kind}_sequence': invoice_sequence.id for kind in [
                     'out_invoice', 'in_invoice', 'out_credit_note',
                     'in_credit_note']}
+            invoice_sequences['company'] = entity.company.id
             fiscalyears.extend(FiscalYear.create([{
                             'name': f"{entity.code} {year}",
                             'company': entity.company.id,
