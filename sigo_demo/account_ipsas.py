@@ -93,12 +93,14 @@ class _Books:
         pool = Pool()
         Move = pool.get('account.move')
         Line = pool.get('account.move.line')
+        Period = pool.get('account.period')
         company = self.entities[code].company
         lines = [l for l in lines if l[1]]
         if not lines:
             return
         self.moves.append(Move(
                 company=company, journal=self.journals[journal], date=date,
+                period=Period.find(company, date),
                 consolidation_company=(
                     self.entities[other].company if other else None),
                 lines=[Line(

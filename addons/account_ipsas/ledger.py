@@ -47,11 +47,6 @@ class Ledger:
         move, line, journal = (
             Move.__table__(), Line.__table__(), Journal.__table__())
         dates = self.dates
-        amount = Coalesce(line.debit, 0) - Coalesce(line.credit, 0)
-
-        def window(condition):
-            return Sum(Case((condition, amount), else_=0))
-
         if self.consolidated:
             eliminated = Coalesce(move.consolidation_company, -1).in_(
                 self.companies)
@@ -59,26 +54,40 @@ class Ledger:
             eliminated = Literal(False)
         closing = Coalesce(
             move.origin.like(FiscalYear.__name__ + ',%'), Literal(False))
-        cash_journal = journal.type == 'cash'
-        columns = [
-            window(move.date < dates['cmp_from']),
-            window((move.date >= dates['cmp_from'])
-                & (move.date <= dates['cmp_to'])),
-            window(move.date < dates['from']),
-            window((move.date >= dates['from'])
-                & (move.date <= dates['to'])),
-            ]
-        query = (line
+        # The flags are named in a subquery so that the grouping refers to
+        # them by name, not by a repeated parameterised expression
+        posted = (line
             .join(move, condition=line.move == move.id)
             .join(journal, condition=move.journal == journal.id)
             .select(
-                line.account.as_('account'), eliminated.as_('eliminated'),
-                cash_journal.as_('cash_journal'), closing.as_('closing'),
-                *[c.as_(w) for c, w in zip(columns, WINDOWS)],
+                line.account.as_('account'),
+                eliminated.as_('eliminated'),
+                (journal.type == 'cash').as_('cash_journal'),
+                closing.as_('closing'),
+                move.date.as_('date'),
+                (Coalesce(line.debit, 0) - Coalesce(line.credit, 0)).as_(
+                    'amount'),
                 where=move.company.in_(self.companies)
                 & (move.state == 'posted')
-                & (move.date <= max(dates['to'], dates['cmp_to'])),
-                group_by=[line.account, eliminated, cash_journal, closing]))
+                & (move.date <= max(dates['to'], dates['cmp_to']))))
+
+        def window(condition):
+            return Sum(Case((condition, posted.amount), else_=0))
+
+        columns = [
+            window(posted.date < dates['cmp_from']),
+            window((posted.date >= dates['cmp_from'])
+                & (posted.date <= dates['cmp_to'])),
+            window(posted.date < dates['from']),
+            window((posted.date >= dates['from'])
+                & (posted.date <= dates['to'])),
+            ]
+        keys = [posted.account, posted.eliminated, posted.cash_journal,
+            posted.closing]
+        query = posted.select(
+            *[k.as_(k.name) for k in keys],
+            *[c.as_(w) for c, w in zip(columns, WINDOWS)],
+            group_by=keys)
         if backend.name == 'sqlite':
             sqlite_apply_types(
                 query, [None, 'BOOLEAN', 'BOOLEAN', 'BOOLEAN']
