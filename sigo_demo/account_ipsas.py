@@ -245,7 +245,8 @@ def _close(entities, months):
         periods = Period.search([
                 ('company', '=', entity.company.id),
                 ('type', '=', 'standard'),
-                ('start_date', 'in', months),
+                ('start_date', '>=', months[0]),
+                ('start_date', '<=', months[-1]),
                 ], order=[('start_date', 'ASC')])
         Period.close(periods)
 
