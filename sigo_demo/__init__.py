@@ -36,15 +36,22 @@ def generate(database_name, scale=1):
 def in_transaction(database_name, function, *args):
     """Run function as root in one transaction, committed; like trytond's
     dispatcher, a transaction that needs a table or record lock is
-    restarted with the lock taken from the start"""
+    restarted with the lock taken from the start, and the queued tasks
+    (triggers, e-mails) run once it is committed"""
+    from trytond.worker import run_task
     extras = {}
     while True:
         with Transaction().start(database_name, 0, **extras) as transaction:
             try:
-                return function(*args)
+                result = function(*args)
             except TransactionError as error:
                 transaction.rollback()
                 error.fix(extras)
+                continue
+            tasks = transaction.tasks
+        while tasks:
+            run_task(database_name, tasks.pop())
+        return result
 
 
 def _generate(scale):

@@ -48,6 +48,9 @@ def generate(scale, random):
                 'companies': [('add', companies)],
                 'company': companies[0],
                 'company_filter': 'all'})
+    # The statement packages are mailed to the finance staff
+    finance, = User.search([('login', '=', 'finance')])
+    User.write([finance], {'email': 'finance@sigo.gov.mn'})
 
 
 def finish(scale, random):

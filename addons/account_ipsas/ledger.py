@@ -54,9 +54,11 @@ class Ledger:
             eliminated = Literal(False)
         closing = Coalesce(
             move.origin.like(FiscalYear.__name__ + ',%'), Literal(False))
-        # The flags are named in a subquery so that the grouping refers to
-        # them by name, not by a repeated parameterised expression
-        posted = (line
+        # The lines are first summed per account, day and flags (a few
+        # thousand rows for a million lines) and the periods' windows taken
+        # from those; the flags are named in the subquery so that grouping
+        # refers to them by name, not by a repeated parameterised expression
+        flagged = (line
             .join(move, condition=line.move == move.id)
             .join(journal, condition=move.journal == journal.id)
             .select(
@@ -70,6 +72,12 @@ class Ledger:
                 where=move.company.in_(self.companies)
                 & (move.state == 'posted')
                 & (move.date <= max(dates['to'], dates['cmp_to']))))
+        days = [flagged.account, flagged.eliminated, flagged.cash_journal,
+            flagged.closing, flagged.date]
+        posted = flagged.select(
+            *[d.as_(d.name) for d in days],
+            Sum(flagged.amount).as_('amount'),
+            group_by=days)
 
         def window(condition):
             return Sum(Case((condition, posted.amount), else_=0))
