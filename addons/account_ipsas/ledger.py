@@ -18,6 +18,8 @@ from trytond.transaction import Transaction
 
 # Sums kept per account: before and within each period
 WINDOWS = ('cmp_opening', 'cmp_period', 'opening', 'period')
+# Journals whose moves are cash received or paid: cash, and bank statements
+CASH_JOURNALS = ['cash', 'statement']
 
 
 class Ledger:
@@ -64,7 +66,7 @@ class Ledger:
             .select(
                 line.account.as_('account'),
                 eliminated.as_('eliminated'),
-                (journal.type == 'cash').as_('cash_journal'),
+                journal.type.in_(CASH_JOURNALS).as_('cash_journal'),
                 closing.as_('closing'),
                 move.date.as_('date'),
                 (Coalesce(line.debit, 0) - Coalesce(line.credit, 0)).as_(
