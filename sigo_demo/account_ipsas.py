@@ -28,6 +28,12 @@ FUNDED = {
     'HDF': (Decimal(180_000_000), '5610', Decimal('0.97')),
     }
 HOSPITAL = "Архангай аймгийн нэгдсэн эмнэлэг"
+# The funds' accumulated reserves, carried in from the legacy books
+OPENING_CASH = {
+    'PEN': 2_500_000_000, 'BEN': 300_000_000, 'IAO': 200_000_000,
+    'UNE': 250_000_000, 'HLT': 400_000_000, 'ADM': 50_000_000,
+    'HDF': 500_000_000,
+    }
 
 
 def generate(scale, random):
@@ -66,6 +72,10 @@ def finish(scale, random):
         if dt.date(y, m, 1) <= last_close]
     entities = {e.code: e for e in Entity.search([])}
     books = _Books(entities)
+    opening = months[0] - dt.timedelta(days=1)
+    for code, cash in OPENING_CASH.items():
+        books.move(code, 'MISC', opening, [
+                ('1110', Decimal(cash), None), ('3110', -Decimal(cash), None)])
     for month in months:
         books.post_month(month, random)
     books.post_all()

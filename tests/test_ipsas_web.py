@@ -22,10 +22,11 @@ class IPSASStatementsWebTestCase(WebClientCase):
                 (By.XPATH, "//tr[contains(., 'PEN - ')]")))
         ActionChains(browser).double_click(row).perform()
         wait.until(EC.text_to_be_present_in_element(
-                (By.TAG_NAME, 'body'), "Total Liabilities and Net Assets"))
+                (By.TAG_NAME, 'body'), "Contributions Receivable"))
         body = self.body_text(browser)
-        for text in ["Financial Performance", "Cash Flow",
-                "Budget and Actual", "Assets", "Contributions Receivable"]:
+        for text in ["Financial Position", "Financial Performance",
+                "Changes in Net Assets", "Cash Flow", "Budget and Actual",
+                "Cash and Cash Equivalents", "Comparative"]:
             self.assertIn(text, body)
 
     def test_soum_officer_cannot_read_statements(self):
