@@ -508,7 +508,9 @@ class Declaration(Workflow, ModelSQL, ModelView):
         """Post one move per fund: the contributions receivable from the
         employer; a correction posts only its difference from the version
         it corrects"""
-        Move = Pool().get('account.move')
+        pool = Pool()
+        Move = pool.get('account.move')
+        Receivable = pool.get('insurance.receivable')
         books = books or FundBooks()
         moves = []
         for declaration in declarations:
@@ -525,6 +527,9 @@ class Declaration(Workflow, ModelSQL, ModelView):
                 if employee or employer:
                     moves.append(declaration._contribution_move(
                             fund, employee, employer, books))
+            # What the employer owes each fund for the month
+            Receivable.add_assessed(declaration.employer, declaration.period,
+                {f: e + r for f, (e, r) in amounts.items() if e or r})
         # Saving thousands of new moves at once grows quadratically
         for i in range(0, len(moves), 50):
             Move.save(moves[i:i + 50])

@@ -1,0 +1,206 @@
+# This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
+# file at the top level of this repository contains the full copyright notices
+# and license terms.
+"""What each employer owes each fund for each month: the subledger the
+payments, the arrears, the penalty interest and the coverage are read from.
+The funds' books hold the same amounts on account 1210; this keeps them per
+month so that a payment pays the oldest month first."""
+import datetime as dt
+from decimal import Decimal
+
+from sql import Cast
+from sql.aggregate import Min, Sum
+from sql.conditionals import Case
+
+from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from .declaration import AMOUNT, RECEIVABLE_FROM_EMPLOYERS, month_bounds
+
+
+class Receivable(ModelSQL, ModelView):
+    "Contributions Receivable"
+    __name__ = 'insurance.receivable'
+    __string__ = "Contributions Receivable"
+    employer = fields.Many2One(
+        'insurance.employer', "Employer", required=True, readonly=True,
+        ondelete='RESTRICT')
+    month = fields.Date("Month", required=True, readonly=True)
+    fund = fields.Many2One(
+        'insurance.fund', "Fund", required=True, readonly=True,
+        ondelete='RESTRICT')
+    due_date = fields.Date("Due Date", required=True, readonly=True)
+    assessed = fields.Numeric(
+        "Contributions", digits=AMOUNT, required=True, readonly=True,
+        help="Assessed by the latest confirmed declaration of the month.")
+    penalty = fields.Numeric(
+        "Penalty Interest", digits=AMOUNT, required=True, readonly=True)
+    penalty_until = fields.Date(
+        "Penalty Charged Until", readonly=True)
+    paid = fields.Numeric("Paid", digits=AMOUNT, required=True, readonly=True)
+    outstanding = fields.Numeric(
+        "Outstanding", digits=AMOUNT, required=True, readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('employer')
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('month_fund_unique', Unique(t, t.employer, t.month, t.fund),
+                'sigo_insurance.msg_receivable_unique'),
+            ]
+        cls._sql_indexes.add(Index(
+                t, (t.employer, Index.Equality()), (t.month, Index.Range())))
+        cls._order = [
+            ('employer', 'ASC'), ('month', 'ASC'), ('fund', 'ASC'),
+            ('id', 'ASC')]
+
+    def get_rec_name(self, name):
+        return (f'{self.employer.rec_name} {self.month:%Y-%m} '
+            f'{self.fund.rec_name}')
+
+    @staticmethod
+    def due(month):
+        "The day the contributions of the month are due"
+        Configuration = Pool().get('insurance.configuration')
+        days = Configuration(1).payment_due_days or 0
+        return month_bounds(month)[1] + dt.timedelta(days=days)
+
+    @classmethod
+    def add_assessed(cls, employer, month, amounts):
+        "Add what a declaration assesses (or corrects) per fund for a month"
+        existing = {r.fund: r for r in cls.search([
+                    ('employer', '=', employer.id),
+                    ('month', '=', month),
+                    ])}
+        records = []
+        for fund, amount in amounts.items():
+            receivable = existing.get(fund) or cls(
+                employer=employer, month=month, fund=fund,
+                due_date=cls.due(month), assessed=Decimal(0),
+                penalty=Decimal(0), paid=Decimal(0))
+            receivable.assessed += amount
+            receivable.update_outstanding()
+            records.append(receivable)
+        cls.save(records)
+
+    def update_outstanding(self):
+        self.outstanding = self.assessed + self.penalty - self.paid
+
+    @classmethod
+    def reconcile(cls, receivables):
+        """Reconcile, in the fund's books, the lines of each month fully
+        paid: its declarations' and penalties' debits and the payments'
+        credits on account 1210"""
+        pool = Pool()
+        MoveLine = pool.get('account.move.line')
+        Allocation = pool.get('insurance.payment.allocation')
+        Declaration = pool.get('insurance.declaration')
+        Penalty = pool.get('insurance.penalty')
+        groups = []
+        with Transaction().set_context(_check_access=False):
+            for receivable in receivables:
+                declarations = Declaration.search([
+                        ('employer', '=', receivable.employer.id),
+                        ('period', '=', receivable.month),
+                        ('state', '=', 'confirmed'),
+                        ])
+                penalties = Penalty.search([
+                        ('receivable', '=', receivable.id)])
+                lines = MoveLine.search([
+                        ('move.company', '=',
+                            receivable.fund.entity.company.id),
+                        ('move.origin', 'in',
+                            [str(d) for d in declarations]
+                            + [str(p) for p in penalties]),
+                        ('account.code', '=', RECEIVABLE_FROM_EMPLOYERS),
+                        ('reconciliation', '=', None),
+                        ])
+                lines += [a.move_line for a in Allocation.search([
+                            ('receivable', '=', receivable.id),
+                            ('move_line.reconciliation', '=', None),
+                            ])]
+                if lines and sum(l.debit - l.credit for l in lines) == 0:
+                    groups.append(lines)
+            if groups:
+                MoveLine.reconcile(*groups)
+
+    @classmethod
+    def open_items(cls, employer):
+        "The employer's months not fully paid, oldest first"
+        return sorted(cls.search([
+                    ('employer', '=', employer.id),
+                    ('outstanding', '>', 0),
+                    ]), key=lambda r: (r.month, r.fund.sequence or 0, r.id))
+
+
+class Arrears(ModelSQL, ModelView):
+    "Arrears Ageing"
+    __name__ = 'insurance.arrears'
+    __string__ = "Arrears Ageing"
+    employer = fields.Many2One(
+        'insurance.employer', "Employer", required=True)
+    office = fields.Many2One('sigo.office', "Office")
+    not_due = fields.Numeric("Not Yet Due", digits=AMOUNT)
+    days_30 = fields.Numeric("1-30 Days", digits=AMOUNT)
+    days_90 = fields.Numeric("31-90 Days", digits=AMOUNT)
+    days_180 = fields.Numeric("91-180 Days", digits=AMOUNT)
+    older = fields.Numeric("Over 180 Days", digits=AMOUNT)
+    total = fields.Numeric("Outstanding", digits=AMOUNT)
+    oldest_due_date = fields.Date("Oldest Due Date")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('employer')
+        cls._order = [('total', 'DESC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Receivable = pool.get('insurance.receivable')
+        Employer = pool.get('insurance.employer')
+        Date = pool.get('ir.date')
+        receivable = Receivable.__table__()
+        employer = Employer.__table__()
+        date = Transaction().context.get('date') or Date.today()
+        due = receivable.due_date
+        # As a number on SQLite too, where it is stored as text
+        outstanding = Cast(receivable.outstanding, 'NUMERIC')
+
+        def days_ago(days):
+            return date - dt.timedelta(days=days)
+
+        def bucket(condition):
+            return Sum(Case((condition, outstanding), else_=0))
+        return receivable.join(
+            employer, condition=receivable.employer == employer.id).select(
+            receivable.employer.as_('id'),
+            receivable.employer.as_('employer'),
+            employer.office.as_('office'),
+            bucket(due >= date).as_('not_due'),
+            bucket((due < date) & (due >= days_ago(30))).as_('days_30'),
+            bucket((due < days_ago(30)) & (due >= days_ago(90))).as_(
+                'days_90'),
+            bucket((due < days_ago(90)) & (due >= days_ago(180))).as_(
+                'days_180'),
+            bucket(due < days_ago(180)).as_('older'),
+            Sum(outstanding).as_('total'),
+            Min(Case((outstanding > 0, due), else_=None)).as_(
+                'oldest_due_date'),
+            where=outstanding != 0,
+            group_by=[receivable.employer, employer.office])
+
+
+class ArrearsContext(ModelView):
+    "Arrears Ageing Context"
+    __name__ = 'insurance.arrears.context'
+    __string__ = "Arrears Ageing Context"
+    date = fields.Date("At Date", required=True)
+
+    @classmethod
+    def default_date(cls):
+        return Pool().get('ir.date').today()
+
