@@ -169,15 +169,8 @@ class _Books:
                     ('1510', deposit, None), ('1110', -deposit, None)])
 
     def _fund_month(self, code, month, paid_on, end, benefits, random):
-        contributions = self.contributions(code, month)
-        total = sum(contributions.values(), Decimal(0))
-        # Most employers pay in the month; one in ten is late
-        received = [(party, amount) for party, amount in contributions.items()
-            if random.random() > 0.1]
-        if received:
-            self.move(code, 'CASH', end, [('1110', sum(
-                            a for _, a in received), None)] + [
-                    ('1210', -amount, party) for party, amount in received])
+        # The employers' payments are posted by sigo_insurance
+        total = sum(self.contributions(code, month).values(), Decimal(0))
         paid = [(account, _thousands(total * share * _noise(random)))
             for account, share in benefits]
         self.move(code, 'CASH', paid_on, [
@@ -185,12 +178,8 @@ class _Books:
             + [('1110', -sum(a for _, a in paid), None)])
 
     def _health_month(self, month, paid_on, end, random):
-        contributions = self.contributions('HLT', month)
-        received = sum(contributions.values(), Decimal(0))
-        if contributions:
-            self.move('HLT', 'CASH', end, [('1110', received, None)] + [
-                    ('1210', -a, p) for p, a in contributions.items()])
-        claims = _thousands(received * Decimal('0.8') * _noise(random))
+        assessed = sum(self.contributions('HLT', month).values(), Decimal(0))
+        claims = _thousands(assessed * Decimal('0.8') * _noise(random))
         # Claims of the month are accrued, and paid the month after
         self.move('HLT', 'EXP', end, [
                 ('5410', claims, None), ('2120', -claims, self.hospital)])

@@ -88,3 +88,35 @@ def generate(scale, random):
         for person in random.sample(list(wages), len(wages) // 10):
             wages[person] = whole_tugriks(wages[person] * Decimal('1.05'))
     Declaration.confirm(to_confirm)
+    _payments(list(staff), months[:-1], random)
+
+
+def _payments(employers, months, random):
+    """Each employer pays a month's contributions on the 15th of the next;
+    now and then a month is paid with the next one, and the mine has paid
+    nothing for its last three months: arrears, with penalty interest"""
+    pool = Pool()
+    Payment = pool.get('insurance.payment')
+    Receivable = pool.get('insurance.receivable')
+    Penalty = pool.get('insurance.penalty')
+    payments = []
+    for employer in employers:
+        stops = months[-3] if employer.sector == "Mining" else None
+        carried = Decimal(0)
+        for month in months:
+            if stops and month >= stops:
+                break
+            carried += sum(r.assessed for r in Receivable.search([
+                        ('employer', '=', employer.id),
+                        ('month', '=', month)]))
+            if random.random() < 0.12 and month != months[-1]:
+                continue
+            paid_on = (month + dt.timedelta(days=45)).replace(day=15)
+            payments.append(Payment(
+                    employer=employer, date=paid_on, amount=carried,
+                    reference=f'{employer.registration_number}-{paid_on:%Y%m}'))
+            carried = Decimal(0)
+    payments.sort(key=lambda p: p.date)
+    Payment.save(payments)
+    Payment.post(payments)
+    Penalty.charge(months[-1] + dt.timedelta(days=45))
