@@ -1,0 +1,114 @@
+# This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
+# file at the top level of this repository contains the full copyright notices
+# and license terms.
+"""The statement of account of an employer, and the insurance book of a
+citizen, as XLSX"""
+from collections import defaultdict
+
+from trytond.i18n import gettext
+from trytond.pool import Pool
+from trytond.report import Report
+
+from .spreadsheet import Workbook
+
+
+def _strings(model, names):
+    "The field labels in the reader's language"
+    definitions = Pool().get(model).fields_get(names)
+    return [definitions[n]['string'] for n in names]
+
+
+class EmployerStatement(Report):
+    "Employer Statement of Account"
+    __name__ = 'insurance.employer.statement'
+
+    @classmethod
+    def _execute(cls, records, header, data, action):
+        pool = Pool()
+        Receivable = pool.get('insurance.receivable')
+        Payment = pool.get('insurance.payment')
+        Date = pool.get('ir.date')
+        today = Date.today()
+        workbook = Workbook()
+        for employer in records:
+            sheet = workbook.sheet(employer.registration_number,
+                employer.rec_name, gettext(
+                    'sigo_insurance.msg_statement_at', date=today))
+            months = defaultdict(lambda: [None, None, 0, 0, 0, 0])
+            for receivable in Receivable.search([
+                        ('employer', '=', employer.id)]):
+                values = months[receivable.month]
+                values[0], values[1] = receivable.month, receivable.due_date
+                for i, name in enumerate(
+                        ['assessed', 'penalty', 'paid', 'outstanding'], 2):
+                    values[i] += getattr(receivable, name)
+            names = ['month', 'due_date', 'assessed', 'penalty', 'paid',
+                'outstanding']
+            row = workbook.table(sheet, 3,
+                _strings('insurance.receivable', names),
+                [months[m] for m in sorted(months)],
+                ['month', 'date'] + ['money'] * 4, totals=range(2, 6))
+            payments = Payment.search([
+                    ('employer', '=', employer.id),
+                    ('state', '=', 'posted'),
+                    ], order=[('date', 'ASC'), ('id', 'ASC')])
+            names = ['date', 'reference', 'amount', 'unallocated']
+            workbook.table(sheet, row,
+                _strings('insurance.payment', names),
+                [[p.date, p.reference, p.amount, p.unallocated]
+                    for p in payments],
+                ['date', None, 'money', 'money'], totals=[2, 3])
+        return 'xlsx', workbook.close()
+
+
+class InsuranceBook(Report):
+    "The citizen's insurance book: every month declared, per fund"
+    __name__ = 'insurance.book'
+
+    @classmethod
+    def _execute(cls, records, header, data, action):
+        pool = Pool()
+        Contribution = pool.get('insurance.contribution')
+        Coverage = pool.get('insurance.coverage')
+        Fund = pool.get('insurance.fund')
+        funds = sorted(Fund.search([]), key=lambda f: f.sequence or 0)
+        workbook = Workbook()
+        for person in records:
+            sheet = workbook.sheet(person.register_number or str(person.id),
+                person.rec_name, gettext('sigo_insurance.msg_book_months',
+                    months=len({c.month for c in Coverage.search([
+                                    ('person', '=', person.id)])})))
+            covered = {(c.month, c.fund.id) for c in Coverage.search([
+                        ('person', '=', person.id)])}
+            rows = {}
+            for contribution in Contribution.search([
+                        ('line.person', '=', person.id),
+                        ('line.declaration.state', '=', 'confirmed'),
+                        ], order=[('id', 'ASC')]):
+                line = contribution.line
+                declaration = line.declaration
+                key = (declaration.period, declaration.employer.id)
+                # The latest confirmed version of the month counts
+                row = rows.get(key)
+                if not row or row['version'] < declaration.version:
+                    row = rows[key] = {
+                        'version': declaration.version,
+                        'values': [declaration.period,
+                            declaration.employer.rec_name,
+                            line.insurable_wage] + [None] * len(funds)}
+                if row['version'] == declaration.version:
+                    row['values'][3 + funds.index(contribution.fund)] = (
+                        contribution.employee_amount
+                        + contribution.employer_amount)
+            lines = []
+            for (month, _), row in sorted(rows.items()):
+                paid = [f.code for f in funds if (month, f.id) in covered]
+                lines.append(row['values'] + [', '.join(paid)])
+            headings = _strings('insurance.coverage',
+                ['month', 'employer', 'insurable_wage']) + [
+                f.rec_name for f in funds] + [
+                gettext('sigo_insurance.msg_book_covered')]
+            workbook.table(sheet, 3, headings, lines,
+                ['month', None] + ['money'] * (1 + len(funds)) + [None],
+                totals=range(3, 3 + len(funds)))
+        return 'xlsx', workbook.close()
