@@ -41,8 +41,11 @@ def _heading(value):
     return {part.strip() for part in text.split('/')}
 
 
-def read_rows(filename, data):
-    "The declared rows of an XLSX or CSV file, numbered as the file shows"
+def read_table(filename, data, columns,
+        missing='sigo_insurance.msg_file_columns'):
+    """The rows of an XLSX or CSV file as {column: value} for the columns
+    named (each a set of accepted headings), numbered as the file shows;
+    missing is the message when a column is not found"""
     if zipfile.is_zipfile(io.BytesIO(data)):
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True)
@@ -60,26 +63,32 @@ def read_rows(filename, data):
                 'sigo_insurance.msg_file_empty', filename=filename))
     headings = [_heading(h) for h in table[0]]
     positions = {}
-    for column, names in COLUMNS.items():
+    for column, names in columns.items():
         for index, heading in enumerate(headings):
             if heading & names:
                 positions[column] = index
                 break
-    if set(positions) != set(COLUMNS):
+    if set(positions) != set(columns):
         raise DeclarationFileError(gettext(
-                'sigo_insurance.msg_file_columns', filename=filename,
+                missing, filename=filename,
                 columns=', '.join(str(h) for h in table[0] if h)))
     rows = []
     for number, values in enumerate(table[1:], 2):
         if not any(v not in (None, '') for v in values):
             continue
         values = list(values) + [None] * len(table[0])
-        raw_number = values[positions['register_number']]
-        rows.append(DeclaredRow(
-                number,
-                str(raw_number).strip() if raw_number is not None else '',
-                parse_wage(values[positions['wage']])))
+        rows.append((number, {c: values[i] for c, i in positions.items()}))
     return rows
+
+
+def read_rows(filename, data):
+    "The declared rows of an XLSX or CSV file, numbered as the file shows"
+    return [DeclaredRow(
+            number,
+            str(values['register_number']).strip()
+            if values['register_number'] is not None else '',
+            parse_wage(values['wage']))
+        for number, values in read_table(filename, data, COLUMNS)]
 
 
 class ImportStart(ModelView):

@@ -121,7 +121,8 @@ class Payment(Workflow, ModelSQL, ModelView):
             settled.extend(r for r in receivables if not r.outstanding)
             if left:
                 allocations.append(Allocation(
-                        payment=payment, fund=advance_fund, amount=left))
+                        payment=payment, fund=advance_fund, amount=left,
+                        receivable=None, month=None))
             payment.unallocated = left
             by_fund = [a for a in allocations if a.payment == payment]
             for fund, fund_allocations in groupby(
