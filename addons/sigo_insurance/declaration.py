@@ -128,6 +128,7 @@ class Declaration(Workflow, ModelSQL, ModelView):
             ('manual', "Entered"),
             ('file', "Uploaded File"),
             ('portal', "Employer Portal"),
+            ('contract', "Voluntary Contract"),
             ], "Source", readonly=True, required=True)
     content_hash = fields.Char("Content Hash", readonly=True)
     lines = fields.One2Many(

@@ -8,6 +8,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.model.exceptions import ValidationError
+from trytond.modules.sigo_base import register_number
 from trytond.modules.sigo_base.jurisdiction import JurisdictionMixin
 from trytond.modules.sigo_base.model import RecNameSearchMixin
 from trytond.pool import Pool
@@ -27,9 +28,17 @@ class Employer(
     _rec_name = 'registration_number'
     party = fields.Many2One(
         'party.party', "Party", required=True, ondelete='RESTRICT')
+    kind = fields.Selection([
+            ('entity', "Legal Entity"),
+            ('individual', "Self-Employed or Herder"),
+            ], "Kind", required=True,
+        help="A self-employed person or herder pays their own voluntary "
+        "contributions and is registered by their citizen's register "
+        "number.")
     registration_number = fields.Char(
         "Registration Number", required=True,
-        help="The state register number of the legal entity (7 digits).")
+        help="The state register number of the legal entity (7 digits), "
+        "or the citizen's register number of a self-employed payer.")
     sector = fields.Char("Sector")
     risk_class = fields.Many2One(
         'insurance.risk_class', "Risk Class", ondelete='RESTRICT',
@@ -47,6 +56,10 @@ class Employer(
                 'sigo_insurance.msg_employer_number_unique'),
             ]
 
+    @classmethod
+    def default_kind(cls):
+        return 'entity'
+
     def get_rec_name(self, name):
         return f'{self.party.rec_name} [{self.registration_number}]'
 
@@ -61,10 +74,19 @@ class Employer(
     @classmethod
     def validate_fields(cls, employers, field_names):
         super().validate_fields(employers, field_names)
-        if field_names and 'registration_number' not in field_names:
+        if field_names and not {'registration_number', 'kind'} & set(
+                field_names):
             return
         for employer in employers:
-            if not EMPLOYER_NUMBER.match(employer.registration_number):
+            if employer.kind == 'individual':
+                try:
+                    register_number.parse(employer.registration_number)
+                    valid = True
+                except register_number.InvalidRegisterNumber:
+                    valid = False
+            else:
+                valid = EMPLOYER_NUMBER.match(employer.registration_number)
+            if not valid:
                 raise ValidationError(gettext(
                         'sigo_insurance.msg_employer_number_invalid',
                         number=employer.registration_number,
