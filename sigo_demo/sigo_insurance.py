@@ -88,7 +88,25 @@ def generate(scale, random):
         for person in random.sample(list(wages), len(wages) // 10):
             wages[person] = whole_tugriks(wages[person] * Decimal('1.05'))
     Declaration.confirm(to_confirm)
-    _payments(list(staff), months[:-1], random)
+    herders = _voluntary(adults[:3], months[-12:-1], offices, random)
+    _payments(list(staff) + herders, months[:-1], random)
+
+
+def _voluntary(people, months, offices, random):
+    "Herders insured on their own for the last year, billed monthly"
+    pool = Pool()
+    Contract = pool.get('insurance.voluntary.contract')
+    contracts = Contract.create([{
+                'person': person.id,
+                'kind': 'herder',
+                'office': offices['SIGO-MN-073-01'].id,
+                'start_date': months[0],
+                'declared_income': Decimal(random.randrange(800, 1500) * 1000),
+                } for person in people])
+    Contract.activate(contracts)
+    for month in months:
+        Contract.bill(month)
+    return [c.payer for c in contracts]
 
 
 def _payments(employers, months, random):
@@ -110,6 +128,8 @@ def _payments(employers, months, random):
                         ('employer', '=', employer.id),
                         ('month', '=', month)]))
             if random.random() < 0.12 and month != months[-1]:
+                continue
+            if not carried:
                 continue
             paid_on = (month + dt.timedelta(days=45)).replace(day=15)
             payments.append(Payment(

@@ -93,37 +93,49 @@ class Receivable(ModelSQL, ModelView):
     def reconcile(cls, receivables):
         """Reconcile, in the fund's books, the lines of each month fully
         paid: its declarations' and penalties' debits and the payments'
-        credits on account 1210"""
+        credits on account 1210; read in one pass for all the months"""
         pool = Pool()
         MoveLine = pool.get('account.move.line')
         Allocation = pool.get('insurance.payment.allocation')
         Declaration = pool.get('insurance.declaration')
         Penalty = pool.get('insurance.penalty')
-        groups = []
+        if not receivables:
+            return
+        by_key = {(r.employer.id, r.month, r.fund.entity.company.id): r
+            for r in receivables}
+        lines = {r: [] for r in receivables}
         with Transaction().set_context(_check_access=False):
-            for receivable in receivables:
-                declarations = Declaration.search([
-                        ('employer', '=', receivable.employer.id),
-                        ('period', '=', receivable.month),
+            owners = {}
+            for declaration in Declaration.search([
+                        ('employer', 'in',
+                            list({r.employer.id for r in receivables})),
+                        ('period', 'in',
+                            list({r.month for r in receivables})),
                         ('state', '=', 'confirmed'),
-                        ])
-                penalties = Penalty.search([
-                        ('receivable', '=', receivable.id)])
-                lines = MoveLine.search([
-                        ('move.company', '=',
-                            receivable.fund.entity.company.id),
-                        ('move.origin', 'in',
-                            [str(d) for d in declarations]
-                            + [str(p) for p in penalties]),
+                        ]):
+                owners[str(declaration)] = (
+                    declaration.employer.id, declaration.period)
+            for penalty in Penalty.search([
+                        ('receivable', 'in', [r.id for r in receivables])]):
+                owners[str(penalty)] = (
+                    penalty.receivable.employer.id, penalty.receivable.month)
+            for line in MoveLine.search([
+                        ('move.origin', 'in', list(owners)),
                         ('account.code', '=', RECEIVABLE_FROM_EMPLOYERS),
                         ('reconciliation', '=', None),
-                        ])
-                lines += [a.move_line for a in Allocation.search([
-                            ('receivable', '=', receivable.id),
-                            ('move_line.reconciliation', '=', None),
-                            ])]
-                if lines and sum(l.debit - l.credit for l in lines) == 0:
-                    groups.append(lines)
+                        ]):
+                employer, month = owners[str(line.move.origin)]
+                receivable = by_key.get(
+                    (employer, month, line.move.company.id))
+                if receivable:
+                    lines[receivable].append(line)
+            for allocation in Allocation.search([
+                        ('receivable', 'in', [r.id for r in receivables]),
+                        ('move_line.reconciliation', '=', None),
+                        ]):
+                lines[allocation.receivable].append(allocation.move_line)
+            groups = [l for l in lines.values()
+                if l and sum(x.debit - x.credit for x in l) == 0]
             if groups:
                 MoveLine.reconcile(*groups)
 
