@@ -123,22 +123,21 @@ class _Books:
                     for account, amount, party in lines]))
 
     def contributions(self, code, month):
-        "Receivable per employer from the month's declarations"
-        pool = Pool()
-        MoveLine = pool.get('account.move.line')
-        company = self.entities[code].company
-        end = _month_end(month)
-        lines = MoveLine.search([
-                ('move.company', '=', company.id),
-                ('move.journal.code', '=', 'REV'),
-                ('move.date', '=', end),
-                ('account.code', '=', '1210'),
-                ])
-        by_party = {}
-        for line in lines:
-            by_party[line.party] = by_party.get(line.party, 0) + (
-                line.debit - line.credit)
-        return by_party
+        "What the month's declarations assessed for the fund"
+        if self.assessed is None:
+            # One read of every fund's month for the whole demo
+            self.assessed = {}
+            try:
+                Receivable = Pool().get('insurance.receivable')
+            except KeyError:
+                return Decimal(0)
+            for receivable in Receivable.search([]):
+                key = (receivable.fund.code, receivable.month)
+                self.assessed[key] = self.assessed.get(
+                    key, Decimal(0)) + receivable.assessed
+        return self.assessed.get((code, month), Decimal(0))
+
+    assessed = None
 
     def post_month(self, month, random):
         end = _month_end(month)
@@ -170,7 +169,7 @@ class _Books:
 
     def _fund_month(self, code, month, paid_on, end, benefits, random):
         # The employers' payments are posted by sigo_insurance
-        total = sum(self.contributions(code, month).values(), Decimal(0))
+        total = self.contributions(code, month)
         paid = [(account, _thousands(total * share * _noise(random)))
             for account, share in benefits]
         self.move(code, 'CASH', paid_on, [
@@ -178,7 +177,7 @@ class _Books:
             + [('1110', -sum(a for _, a in paid), None)])
 
     def _health_month(self, month, paid_on, end, random):
-        assessed = sum(self.contributions('HLT', month).values(), Decimal(0))
+        assessed = self.contributions('HLT', month)
         claims = _thousands(assessed * Decimal('0.8') * _noise(random))
         # Claims of the month are accrued, and paid the month after
         self.move('HLT', 'EXP', end, [
