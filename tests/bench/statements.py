@@ -150,9 +150,14 @@ def main():
     config.update_etc(database.DEMO_CONFIG)
     config.set('database', 'uri', uri)
     from sigo_demo import in_transaction
+    from sigo_run.mailbox import Mailbox
     from trytond.pool import Pool
     Pool.start()
     Pool(NAME).init()
+    # Each package is mailed to finance once committed
+    mailbox = Mailbox()
+    mailbox.start()
+    config.set('email', 'uri', mailbox.uri)
     try:
         in_transaction(NAME, open_books)
         start = time.monotonic()
@@ -165,6 +170,7 @@ def main():
             baselines.append(in_transaction(NAME, aggregate))
             tables.append(in_transaction(NAME, aggregate, False))
     finally:
+        mailbox.stop()
         database.drop_database(NAME, uri)
     elapsed, baseline = statistics.median(timings), statistics.median(
         baselines)
