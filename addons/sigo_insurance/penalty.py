@@ -8,7 +8,7 @@ from decimal import Decimal
 from itertools import groupby
 
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import Pool
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .declaration import AMOUNT, RECEIVABLE_FROM_EMPLOYERS, FundBooks
@@ -146,15 +146,3 @@ class ChargePenalty(Wizard):
     def transition_charge(self):
         Pool().get('insurance.penalty').charge(self.start.date)
         return 'end'
-
-
-class Cron(metaclass=PoolMeta):
-    __name__ = 'ir.cron'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.method.selection.append((
-                'insurance.penalty|charge_month_end',
-                "Charge Penalty Interest to the End of Last Month"))
-

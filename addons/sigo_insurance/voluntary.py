@@ -11,7 +11,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
 from trytond.modules.sigo_base.jurisdiction import JurisdictionMixin
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -213,16 +213,3 @@ class Bill(Wizard):
     def transition_bill(self):
         Pool().get('insurance.voluntary.contract').bill(self.start.month)
         return 'end'
-
-
-class Cron(metaclass=PoolMeta):
-    __name__ = 'ir.cron'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.method.selection.append((
-                'insurance.voluntary.contract|bill_current_month',
-                "Bill the Month's Voluntary Insurance Dues"))
-
-
