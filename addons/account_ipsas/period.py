@@ -85,6 +85,8 @@ class Period(metaclass=PoolMeta):
         Company = pool.get('company.company')
         books = [e.company.id for e in Entity.search([
                     ('company', '!=', None)])]
+        # Periods of several entities often end on the same day
+        differences = {}
         for period in periods:
             reasons = []
             moves = Move.search([
@@ -95,8 +97,11 @@ class Period(metaclass=PoolMeta):
                 reasons.append(gettext('account_ipsas.msg_close_unposted',
                         moves=listing(m.rec_name for m in moves)))
             if period.company.id in books:
-                for (company, other), amount in interfund_differences(
-                        books, period.end_date).items():
+                if period.end_date not in differences:
+                    differences[period.end_date] = interfund_differences(
+                        books, period.end_date)
+                for (company, other), amount in differences[
+                        period.end_date].items():
                     if period.company.id not in {company, other}:
                         continue
                     other = other if company == period.company.id else company
