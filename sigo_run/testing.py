@@ -9,6 +9,7 @@ import hashlib
 import os
 import shutil
 import sys
+import time
 import unittest
 
 from . import database
@@ -79,6 +80,23 @@ def load_suite(modules, cross_module):
     return suite
 
 
+class TimedResult(unittest.TextTestResult):
+    """Keeps each test's duration, counted from the end of the one before so
+    that the class set-up (building a database) is included, to name the
+    slowest at the end"""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.durations = []
+        self._previous_end = time.monotonic()
+
+    def stopTest(self, test):
+        end = time.monotonic()
+        self.durations.append((end - self._previous_end, test.id()))
+        self._previous_end = end
+        super().stopTest(test)
+
+
 def main(args):
     parser = argparse.ArgumentParser(prog='./run test')
     parser.add_argument(
@@ -113,7 +131,11 @@ def main(args):
         file=sys.stderr)
 
     suite = load_suite(modules, cross_module)
-    result = unittest.TextTestRunner(verbosity=1).run(suite)
+    result = unittest.TextTestRunner(
+        verbosity=1, resultclass=TimedResult).run(suite)
+    print("Slowest tests:")
+    for duration, name in sorted(result.durations, reverse=True)[:10]:
+        print(f"  {duration:7.1f} s  {name}")
     failed = len(result.failures) + len(result.errors) + len(
         result.unexpectedSuccesses)
     passed = result.testsRun - failed - len(result.skipped)

@@ -10,4 +10,5 @@ class Move(metaclass=PoolMeta):
     @classmethod
     def _get_origin(cls):
         return super()._get_origin() + [
-            'insurance.declaration', 'insurance.payment', 'insurance.penalty']
+            'insurance.declaration', 'insurance.payment', 'insurance.penalty',
+            'insurance.benefit.case']

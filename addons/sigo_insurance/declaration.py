@@ -534,36 +534,16 @@ class Declaration(Workflow, ModelSQL, ModelView):
         # Saving thousands of new moves at once grows quadratically
         for i in range(0, len(moves), 50):
             Move.save(moves[i:i + 50])
-        # account.move.post handles the moves of one company per call
-        for fund_moves in groupby(
-                sorted(moves, key=lambda m: m.company.id),
-                key=lambda m: m.company):
-            Move.post(list(fund_moves[1]))
+        books.post(moves)
 
     def _contribution_move(self, fund, employee, employer, books):
-        pool = Pool()
-        Journal = pool.get('account.journal')
-        Move = pool.get('account.move')
-        MoveLine = pool.get('account.move.line')
-        ModelData = pool.get('ir.model.data')
-        company = books.company(fund, self)
-        date = month_bounds(self.period)[1]
-
-        def line(code, amount, party=None):
-            return MoveLine(
-                account=books.account(company, code), party=party,
-                debit=max(amount, 0), credit=max(-amount, 0))
-        return Move(
-            company=company, period=books.period(company, date), date=date,
-            origin=self,
-            journal=Journal(ModelData.get_id('account', 'journal_revenue')),
-            description=self.rec_name,
-            lines=[l for l in [
-                    line(RECEIVABLE_FROM_EMPLOYERS, employee + employer,
-                        party=self.employer.party),
-                    line(EMPLOYER_CONTRIBUTIONS, -employer),
-                    line(EMPLOYEE_CONTRIBUTIONS, -employee),
-                    ] if l.debit or l.credit])
+        return books.move(fund, self, 'journal_revenue',
+            month_bounds(self.period)[1], self.rec_name, [
+                (RECEIVABLE_FROM_EMPLOYERS, employee + employer,
+                    self.employer.party),
+                (EMPLOYER_CONTRIBUTIONS, -employer),
+                (EMPLOYEE_CONTRIBUTIONS, -employee),
+                ])
 
     @classmethod
     @ModelView.button
@@ -608,11 +588,11 @@ class FundBooks:
         self.accounts, self.periods = {}, {}
         self.funds = Pool().get('insurance.fund').search([])
 
-    def company(self, fund, declaration):
+    def company(self, fund, origin):
         if not fund.entity or not fund.entity.company:
             raise UserError(gettext(
                     'sigo_insurance.msg_fund_books_not_open',
-                    fund=fund.rec_name, declaration=declaration.rec_name))
+                    fund=fund.rec_name, origin=origin.rec_name))
         return fund.entity.company
 
     def account(self, company, code):
@@ -631,6 +611,36 @@ class FundBooks:
             with Transaction().set_context(company=company.id):
                 self.periods[company, date] = Period.find(company, date=date)
         return self.periods[company, date]
+
+    def move(self, fund, origin, journal, date, description, lines):
+        """A move of origin in the fund's books; lines are (account code,
+        amount, party, description) with a positive amount on the debit and
+        the last two optional; zero lines are left out"""
+        pool = Pool()
+        Move = pool.get('account.move')
+        MoveLine = pool.get('account.move.line')
+        Journal = pool.get('account.journal')
+        ModelData = pool.get('ir.model.data')
+        company = self.company(fund, origin)
+        return Move(
+            company=company, period=self.period(company, date), date=date,
+            origin=origin, description=description,
+            journal=Journal(ModelData.get_id('account', journal)),
+            lines=[MoveLine(
+                    account=self.account(company, code),
+                    party=party[0] if party else None,
+                    description=party[1] if len(party) > 1 else None,
+                    debit=max(amount, 0), credit=max(-amount, 0))
+                for code, amount, *party in lines if amount])
+
+    @staticmethod
+    def post(moves):
+        "Post saved moves; account.move.post takes one company's per call"
+        Move = Pool().get('account.move')
+        for _, company_moves in groupby(
+                sorted(moves, key=lambda m: m.company.id),
+                key=lambda m: m.company.id):
+            Move.post(list(company_moves))
 
     def check(self, declaration):
         "Every fund's books are open for the month of the declaration"

@@ -4,7 +4,6 @@
 """An employer's bank payment of contributions: allocated to the oldest
 months owed, fund by fund, posted as a receipt in each fund's books and
 reconciled with the months it settles"""
-from decimal import Decimal
 from itertools import groupby
 
 from trytond.i18n import gettext
@@ -138,38 +137,20 @@ class Payment(Workflow, ModelSQL, ModelView):
             lines = sorted(move.lines, key=lambda l: l.id)
             for allocation, line in zip(fund_allocations, lines):
                 allocation.move_line = line
-        moves = [m for m, _ in moves]
-        for _, company_moves in groupby(
-                sorted(moves, key=lambda m: m.company.id),
-                key=lambda m: m.company.id):
-            Move.post(list(company_moves))
+        books.post([m for m, _ in moves])
         Allocation.save(allocations)
         Receivable.reconcile(settled)
 
     def _receipt_move(self, fund, allocations, books):
         "Cash received against the receivable of each month allocated"
-        pool = Pool()
-        Move = pool.get('account.move')
-        MoveLine = pool.get('account.move.line')
-        Journal = pool.get('account.journal')
-        ModelData = pool.get('ir.model.data')
-        company = books.company(fund, self)
-        receivable = books.account(company, RECEIVABLE_FROM_EMPLOYERS)
-        lines = [MoveLine(
-                account=receivable, party=self.employer.party,
-                debit=Decimal(0), credit=allocation.amount,
-                description=(f'{allocation.month:%Y-%m}'
-                    if allocation.month else None))
-            for allocation in allocations]
-        lines.append(MoveLine(
-                account=books.account(company, CASH_AT_BANK),
-                debit=sum(a.amount for a in allocations),
-                credit=Decimal(0)))
-        return Move(
-            company=company, period=books.period(company, self.date),
-            date=self.date, origin=self, description=self.reference,
-            journal=Journal(ModelData.get_id('account', 'journal_cash')),
-            lines=lines)
+        return books.move(fund, self, 'journal_cash', self.date,
+            self.reference, [
+                (RECEIVABLE_FROM_EMPLOYERS, -allocation.amount,
+                    self.employer.party,
+                    f'{allocation.month:%Y-%m}' if allocation.month else None)
+                for allocation in allocations] + [
+                (CASH_AT_BANK, sum(a.amount for a in allocations)),
+                ])
 
 
 class PaymentAllocation(ModelSQL, ModelView):

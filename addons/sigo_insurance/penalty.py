@@ -4,8 +4,6 @@
 """Penalty interest on contributions paid late: a daily rate on what is
 overdue, charged up to a date and posted as revenue of the fund"""
 import datetime as dt
-from decimal import Decimal
-from itertools import groupby
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
@@ -91,33 +89,16 @@ class Penalty(ModelSQL, ModelView):
         books = FundBooks()
         moves = [p._move(books) for p in penalties]
         Move.save(moves)
-        for _, company_moves in groupby(
-                sorted(moves, key=lambda m: m.company.id),
-                key=lambda m: m.company.id):
-            Move.post(list(company_moves))
+        books.post(moves)
         return penalties
 
     def _move(self, books):
-        pool = Pool()
-        Move = pool.get('account.move')
-        MoveLine = pool.get('account.move.line')
-        Journal = pool.get('account.journal')
-        ModelData = pool.get('ir.model.data')
         receivable = self.receivable
-        company = books.company(receivable.fund, self)
-        return Move(
-            company=company, period=books.period(company, self.to_date),
-            date=self.to_date, origin=self,
-            journal=Journal(ModelData.get_id('account', 'journal_revenue')),
-            description=f'{receivable.month:%Y-%m}',
-            lines=[
-                MoveLine(
-                    account=books.account(company, RECEIVABLE_FROM_EMPLOYERS),
-                    party=receivable.employer.party,
-                    debit=self.amount, credit=Decimal(0)),
-                MoveLine(
-                    account=books.account(company, PENALTY_REVENUE),
-                    debit=Decimal(0), credit=self.amount),
+        return books.move(receivable.fund, self, 'journal_revenue',
+            self.to_date, f'{receivable.month:%Y-%m}', [
+                (RECEIVABLE_FROM_EMPLOYERS, self.amount,
+                    receivable.employer.party),
+                (PENALTY_REVENUE, -self.amount),
                 ])
 
 
