@@ -1,13 +1,16 @@
 # This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
 # file at the top level of this repository contains the full copyright notices
 # and license terms.
-"Employers with their employees and two years of monthly declarations"
+"""Employers with their employees, two years of monthly declarations and
+payments, arrears with penalty interest and dunnings, voluntary herders,
+and short-term benefit cases at every step"""
 import datetime as dt
 from decimal import Decimal
 
 from trytond.modules.sigo_insurance.declaration import DeclaredRow
 from trytond.modules.sigo_insurance.rate import whole_tugriks
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 MONTHS = 24
 # name, registration number, office, sector, risk class
@@ -90,6 +93,9 @@ def generate(scale, random):
     Declaration.confirm(to_confirm)
     herders = _voluntary(adults[:3], months[-12:-1], offices, random)
     _payments(list(staff) + herders, months[:-1], random)
+    _benefit_cases([p for e, people in staff.items()
+            if e.office == offices['SIGO-MN-073-01'] for p in people],
+        offices['SIGO-MN-073-01'], months[-1], random)
 
 
 def _voluntary(people, months, offices, random):
@@ -140,3 +146,42 @@ def _payments(employers, months, random):
     Payment.save(payments)
     Payment.post(payments)
     Penalty.charge(months[-1] + dt.timedelta(days=45))
+    # Finance finds the mine's overdue months waiting to be dunned
+    pool.get('account.dunning').generate_dunnings()
+
+
+def _benefit_cases(people, office, month, random):
+    """Battsengel's cases of last month: paid, waiting for payment, waiting
+    for the supervisor, and drafts the officer has checked, one of them
+    refused for too few contribution months"""
+    pool = Pool()
+    Case = pool.get('insurance.benefit.case')
+    User = pool.get('res.user')
+    officer, supervisor, finance = (User.search([('login', '=', login)])[0]
+        for login in ['soum.battsengel', 'aimag.arkhangai', 'finance'])
+    mother = next(p for p in people if p.sex == 'female')
+    others = [p for p in people if p != mother]
+    random.shuffle(others)
+
+    def case(kind, person, day, **values):
+        values.setdefault('beneficiary', person)
+        return Case(kind=kind, person=person, office=office,
+            event_date=month.replace(day=day), **values)
+    sick = [case('sickness', person, 2 + i,
+            end_date=month.replace(day=12 + 2 * i))
+        for i, person in enumerate(others[:3])]
+    cases = sick + [
+        case('maternity', mother, 10),
+        case('unemployment', others[3], 1),
+        case('funeral', others[4], 20, work_related=True,
+            beneficiary=others[5]),
+        ]
+    Case.save(cases)
+    with Transaction().set_user(officer.id):
+        Case.check_eligibility(cases)
+        Case.submit([c for c in cases[:4] if c.eligible])
+        Case.refuse([c for c in cases if not c.eligible])
+    with Transaction().set_user(supervisor.id):
+        Case.approve(sick[:2])
+    with Transaction().set_user(finance.id):
+        Case.pay(sick[:1])

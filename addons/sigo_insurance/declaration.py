@@ -537,13 +537,19 @@ class Declaration(Workflow, ModelSQL, ModelView):
         books.post(moves)
 
     def _contribution_move(self, fund, employee, employer, books):
-        return books.move(fund, self, 'journal_revenue',
+        Receivable = Pool().get('insurance.receivable')
+        move = books.move(fund, self, 'journal_revenue',
             month_bounds(self.period)[1], self.rec_name, [
                 (RECEIVABLE_FROM_EMPLOYERS, employee + employer,
                     self.employer.party),
                 (EMPLOYER_CONTRIBUTIONS, -employer),
                 (EMPLOYEE_CONTRIBUTIONS, -employee),
                 ])
+        # Dunning counts the delay from the due date of the month
+        for line in move.lines:
+            if line.debit and line.party:
+                line.maturity_date = Receivable.due(self.period)
+        return move
 
     @classmethod
     @ModelView.button

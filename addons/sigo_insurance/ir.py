@@ -15,4 +15,6 @@ class Cron(metaclass=PoolMeta):
                     "Charge Penalty Interest to the End of Last Month"),
                 ('insurance.voluntary.contract|bill_current_month',
                     "Bill the Month's Voluntary Insurance Dues"),
+                ('account.dunning|generate_dunnings',
+                    "Create Dunnings of Overdue Contributions"),
                 ])
