@@ -5,7 +5,8 @@
 
 Each module with demo records has a file here named after it with a
 `generate(scale, random)` function, and optionally a `finish` one run
-once every module has generated; they run in the modules' dependency
+once every module has generated (left out for a database that needs only
+the records, such as the backup tests'); they run in the modules' dependency
 order, inside one transaction, so later modules build on earlier records.
 """
 import importlib
@@ -26,11 +27,11 @@ def activated_modules():
     return [node.name for node in create_graph(names)]
 
 
-def generate(database_name, scale=1):
+def generate(database_name, scale=1, finish=True):
     Pool.start()
     pool = Pool(database_name)
     pool.init()
-    return in_transaction(database_name, _generate, scale)
+    return in_transaction(database_name, _generate, scale, finish)
 
 
 def in_transaction(database_name, function, *args):
@@ -54,7 +55,7 @@ def in_transaction(database_name, function, *args):
         return result
 
 
-def _generate(scale):
+def _generate(scale, finish):
     rng = random_module.Random(SEED)
     with Transaction().set_context(
             language='en', _skip_warnings=True, active_test=False):
@@ -68,9 +69,9 @@ def _generate(scale):
         for generator in generators:
             generator.generate(scale, rng)
         # What needs every module's records, such as closing the books
-        for generator in generators:
-            if finish := getattr(generator, 'finish', None):
-                finish(scale, rng)
+        for generator in generators if finish else []:
+            if finisher := getattr(generator, 'finish', None):
+                finisher(scale, rng)
         # The demo is configured: no set-up wizard at the first admin login
         ConfigItem = Pool().get('ir.module.config_wizard.item')
         ConfigItem.write(ConfigItem.search([]), {'state': 'done'})

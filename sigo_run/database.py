@@ -90,9 +90,11 @@ def maintenance_connection(uri):
 
 
 def build_database(
-        name, uri, modules, scale=1, sqlite_path=SQLITE_PATH, demo=True):
+        name, uri, modules, scale=1, sqlite_path=SQLITE_PATH, demo=True,
+        open_books=False):
     """Create the database, activate the modules with the languages and,
-    with demo, load the demo data of every module"""
+    with demo, load the demo data of every module (with open_books, without
+    the months of accounts closed)"""
     drop_database(name, uri, sqlite_path)
     create_database(name, uri, sqlite_path)
     env = trytond_environ(uri, sqlite_path)
@@ -112,5 +114,6 @@ def build_database(
             env['TRYTOND_EMAIL__URI'] = mailbox.uri
             subprocess.run([
                     sys.executable, '-m', 'sigo_demo', name,
-                    '--scale', str(scale)],
+                    '--scale', str(scale)]
+                + (['--open-books'] if open_books else []),
                 env=env, check=True, cwd=ROOT)
