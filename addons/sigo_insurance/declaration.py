@@ -141,6 +141,9 @@ class Declaration(Workflow, ModelSQL, ModelView):
         "Employee Contributions", digits=AMOUNT, readonly=True)
     employer_total = fields.Numeric(
         "Employer Contributions", digits=AMOUNT, readonly=True)
+    assessed = fields.Boolean(
+        "Assessed", readonly=True,
+        help="The totals are those of the lines as they are now.")
     state = fields.Selection([
             ('draft', "Draft"),
             ('confirmed', "Confirmed"),
@@ -434,10 +437,10 @@ class Declaration(Workflow, ModelSQL, ModelView):
                     for v, by_fund in zip(
                         chunk, contributions[start:start + CHUNK])
                     for c in by_fund])
-        cls.write([declaration], {
-                name: sums.get(name, Decimal(0)) for name in [
-                    'wage_total', 'insurable_total', 'employee_total',
-                    'employer_total']})
+        cls.write([declaration], dict({
+                    name: sums.get(name, Decimal(0)) for name in [
+                        'wage_total', 'insurable_total', 'employee_total',
+                        'employer_total']}, assessed=True))
 
     @classmethod
     @ModelView.button
@@ -475,7 +478,8 @@ class Declaration(Workflow, ModelSQL, ModelView):
         books = FundBooks()
         for declaration in declarations:
             books.check(declaration)
-        cls.assess(declarations)
+        # What the officer saw is posted; lines changed since are assessed
+        cls.assess([d for d in declarations if not d.assessed])
         limit = Configuration(1).posting_queue_lines
         now = [d for d in declarations if not limit or len(d.lines) <= limit]
         later = [d for d in declarations if d not in now]
@@ -602,13 +606,14 @@ class FundBooks:
         return fund.entity.company
 
     def account(self, company, code):
+        "The company's account of the code; each company's read at once"
         Account = Pool().get('account.account')
-        if (company, code) not in self.accounts:
-            self.accounts[company, code], = Account.search([
-                    ('company', '=', company.id),
-                    ('code', '=', code),
-                    ])
-        return self.accounts[company, code]
+        if company not in self.accounts:
+            self.accounts[company] = {a.code: a for a in Account.search([
+                        ('company', '=', company.id),
+                        ('code', '!=', None),
+                        ])}
+        return self.accounts[company][code]
 
     def period(self, company, date):
         "The open period at date; Tryton's error names it otherwise"
@@ -643,6 +648,14 @@ class FundBooks:
     def post(moves):
         "Post saved moves; account.move.post takes one company's per call"
         Move = Pool().get('account.move')
+        # Numbering locks each fund's sequence, and a transaction started
+        # without a lock is restarted to take it: ask for them all at once
+        sequences = defaultdict(set)
+        for move in moves:
+            sequence = move.period.move_sequence_used
+            sequences[sequence.__class__].add(sequence)
+        for Sequence, records in sequences.items():
+            Sequence.lock(list(records))
         for _, company_moves in groupby(
                 sorted(moves, key=lambda m: m.company.id),
                 key=lambda m: m.company.id):
@@ -705,6 +718,14 @@ class DeclarationLine(ModelSQL, ModelView):
     def on_change_person(self):
         self.register_number = (
             self.person.register_number if self.person else None)
+
+    @classmethod
+    def on_modification(cls, mode, lines, field_names=None):
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        super().on_modification(mode, lines, field_names=field_names)
+        Declaration.write(
+            list({l.declaration for l in lines}), {'assessed': False})
 
     @classmethod
     def preprocess_values(cls, mode, values):
