@@ -18,7 +18,8 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from .benefit_rule import BENEFIT_KINDS
-from .declaration import AMOUNT, FundBooks
+from .declaration import AMOUNT
+from .fund_books import FundBooks
 from .payment import CASH_AT_BANK
 from .rate import RATE_DIGITS, whole_tugriks
 

@@ -6,7 +6,6 @@ assessed into employee and employer contributions per fund"""
 import calendar
 import hashlib
 from collections import defaultdict, namedtuple
-from itertools import groupby
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sql import Column
@@ -15,13 +14,13 @@ from sql.functions import CurrentTimestamp
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
-from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.sigo_base import register_number
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .fund_books import FundBooks
 from .rate import whole_tugriks
 
 AMOUNT = (16, 2)
@@ -477,7 +476,7 @@ class Declaration(Workflow, ModelSQL, ModelView):
         # Refused before anything is assessed, posted or queued
         books = FundBooks()
         for declaration in declarations:
-            books.check(declaration)
+            books.check(declaration, month_bounds(declaration.period)[1])
         # What the officer saw is posted; lines changed since are assessed
         cls.assess([d for d in declarations if not d.assessed])
         limit = Configuration(1).posting_queue_lines
@@ -511,13 +510,12 @@ class Declaration(Workflow, ModelSQL, ModelView):
     @classmethod
     def post(cls, declarations, books=None):
         """Post one move per fund: the contributions receivable from the
-        employer; a correction posts only its difference from the version
-        it corrects"""
+        employer, due on the month's due date; a correction posts only its
+        difference from the version it corrects"""
         pool = Pool()
-        Move = pool.get('account.move')
         Receivable = pool.get('insurance.receivable')
         books = books or FundBooks()
-        moves = []
+        entries = []
         for declaration in declarations:
             amounts = declaration.fund_amounts()
             if declaration.corrects:
@@ -527,33 +525,27 @@ class Declaration(Workflow, ModelSQL, ModelView):
                         fund, (Decimal(0), Decimal(0)))
                     amounts[fund] = (
                         new_employee - employee, new_employer - employer)
+            date = month_bounds(declaration.period)[1]
+            # Dunning counts the delay from the due date of the month
+            due = Receivable.due(declaration.period)
+            party = declaration.employer.party
             for fund in sorted(amounts, key=lambda f: f.sequence or 0):
                 employee, employer = amounts[fund]
                 if employee or employer:
-                    moves.append(declaration._contribution_move(
-                            fund, employee, employer, books))
+                    owed = employee + employer
+                    entries.append((fund, declaration, 'journal_revenue',
+                            date, declaration.rec_name, [
+                                (RECEIVABLE_FROM_EMPLOYERS, owed, party,
+                                    due if owed > 0 else None),
+                                (EMPLOYER_CONTRIBUTIONS, -employer, None,
+                                    None),
+                                (EMPLOYEE_CONTRIBUTIONS, -employee, None,
+                                    None),
+                                ]))
             # What the employer owes each fund for the month
             Receivable.add_assessed(declaration.employer, declaration.period,
                 {f: e + r for f, (e, r) in amounts.items() if e or r})
-        # Saving thousands of new moves at once grows quadratically
-        for i in range(0, len(moves), 50):
-            Move.save(moves[i:i + 50])
-        books.post(moves)
-
-    def _contribution_move(self, fund, employee, employer, books):
-        Receivable = Pool().get('insurance.receivable')
-        move = books.move(fund, self, 'journal_revenue',
-            month_bounds(self.period)[1], self.rec_name, [
-                (RECEIVABLE_FROM_EMPLOYERS, employee + employer,
-                    self.employer.party),
-                (EMPLOYER_CONTRIBUTIONS, -employer),
-                (EMPLOYEE_CONTRIBUTIONS, -employee),
-                ])
-        # Dunning counts the delay from the due date of the month
-        for line in move.lines:
-            if line.debit and line.party:
-                line.maturity_date = Receivable.due(self.period)
-        return move
+        books.post_at_once(entries)
 
     @classmethod
     @ModelView.button
@@ -589,83 +581,6 @@ class Declaration(Workflow, ModelSQL, ModelView):
             corrections.append(correction)
         cls.assess(corrections)
         return {'res_id': [c.id for c in corrections]}
-
-
-class FundBooks:
-    "The funds' books a posting needs, each looked up once"
-
-    def __init__(self):
-        self.accounts, self.periods = {}, {}
-        self.funds = Pool().get('insurance.fund').search([])
-
-    def company(self, fund, origin):
-        if not fund.entity or not fund.entity.company:
-            raise UserError(gettext(
-                    'sigo_insurance.msg_fund_books_not_open',
-                    fund=fund.rec_name, origin=origin.rec_name))
-        return fund.entity.company
-
-    def account(self, company, code):
-        "The company's account of the code; each company's read at once"
-        Account = Pool().get('account.account')
-        if company not in self.accounts:
-            self.accounts[company] = {a.code: a for a in Account.search([
-                        ('company', '=', company.id),
-                        ('code', '!=', None),
-                        ])}
-        return self.accounts[company][code]
-
-    def period(self, company, date):
-        "The open period at date; Tryton's error names it otherwise"
-        Period = Pool().get('account.period')
-        if (company, date) not in self.periods:
-            with Transaction().set_context(company=company.id):
-                self.periods[company, date] = Period.find(company, date=date)
-        return self.periods[company, date]
-
-    def move(self, fund, origin, journal, date, description, lines):
-        """A move of origin in the fund's books; lines are (account code,
-        amount, party, description) with a positive amount on the debit and
-        the last two optional; zero lines are left out"""
-        pool = Pool()
-        Move = pool.get('account.move')
-        MoveLine = pool.get('account.move.line')
-        Journal = pool.get('account.journal')
-        ModelData = pool.get('ir.model.data')
-        company = self.company(fund, origin)
-        return Move(
-            company=company, period=self.period(company, date), date=date,
-            origin=origin, description=description,
-            journal=Journal(ModelData.get_id('account', journal)),
-            lines=[MoveLine(
-                    account=self.account(company, code),
-                    party=party[0] if party else None,
-                    description=party[1] if len(party) > 1 else None,
-                    debit=max(amount, 0), credit=max(-amount, 0))
-                for code, amount, *party in lines if amount])
-
-    @staticmethod
-    def post(moves):
-        "Post saved moves; account.move.post takes one company's per call"
-        Move = Pool().get('account.move')
-        # Numbering locks each fund's sequence, and a transaction started
-        # without a lock is restarted to take it: ask for them all at once
-        sequences = defaultdict(set)
-        for move in moves:
-            sequence = move.period.move_sequence_used
-            sequences[sequence.__class__].add(sequence)
-        for Sequence, records in sequences.items():
-            Sequence.lock(list(records))
-        for _, company_moves in groupby(
-                sorted(moves, key=lambda m: m.company.id),
-                key=lambda m: m.company.id):
-            Move.post(list(company_moves))
-
-    def check(self, declaration):
-        "Every fund's books are open for the month of the declaration"
-        date = month_bounds(declaration.period)[1]
-        for fund in self.funds:
-            self.period(self.company(fund, declaration), date)
 
 
 class DeclarationLine(ModelSQL, ModelView):

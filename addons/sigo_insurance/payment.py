@@ -13,7 +13,8 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
-from .declaration import AMOUNT, RECEIVABLE_FROM_EMPLOYERS, FundBooks
+from .declaration import AMOUNT, RECEIVABLE_FROM_EMPLOYERS
+from .fund_books import FundBooks
 
 CASH_AT_BANK = '1110'
 

@@ -9,7 +9,8 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .declaration import AMOUNT, RECEIVABLE_FROM_EMPLOYERS, FundBooks
+from .declaration import AMOUNT, RECEIVABLE_FROM_EMPLOYERS
+from .fund_books import FundBooks
 from .rate import whole_tugriks
 
 PENALTY_REVENUE = '4140'

@@ -12,9 +12,11 @@ from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.sigo_insurance.declaration import (
     DeclarationError, DeclaredRow, parse_wage)
 from trytond.modules.sigo_insurance.declaration_import import read_rows
+from trytond.modules.sigo_insurance.fund_books import FundBooks
 from trytond.modules.sigo_base.tests.tools import acting_as
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 MAY = dt.date(2025, 5, 1)
 FUNDS = ['PEN', 'BEN', 'IAO', 'UNE', 'HLT']
@@ -227,6 +229,55 @@ class SigoInsuranceTestCase(ModuleTestCase):
             self.assertEqual(
                 sum(l.debit for l in move.lines),
                 sum(l.credit for l in move.lines))
+
+    @with_transaction()
+    def test_posting_at_once_leaves_what_account_move_leaves(self):
+        "The declarations' bulk posting writes the rows Tryton's post writes"
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Fund = pool.get('insurance.fund')
+        Move = pool.get('account.move')
+        employer = create_employer()
+        open_fund_books()
+        declaration, _ = Declaration.create_from_rows(employer, MAY, [
+                DeclaredRow(2, 'АР90051512', Decimal('1000000'))])
+        fund, = Fund.search([('code', '=', 'BEN')])
+        books = FundBooks()
+        due = dt.date(2025, 6, 10)
+        lines = [
+            ('1210', Decimal(27000), employer.party, due),
+            ('4110', Decimal(-15000), None, None),
+            ('4120', Decimal(-12000), None, None),
+            ]
+        by_orm = books.move(fund, declaration, 'journal_revenue',
+            dt.date(2025, 5, 31), "May", [l[:3] for l in lines])
+        by_orm.lines[0].maturity_date = due
+        Move.save([by_orm])
+        books.post([by_orm])
+        at_once, = books.post_at_once([(fund, declaration, 'journal_revenue',
+                    dt.date(2025, 5, 31), "May", lines)])
+
+        def rows(model, where):
+            "The stored row but its identity, number and time stamps"
+            cursor = Transaction().connection.cursor()
+            cursor.execute(f'SELECT * FROM "{model}" WHERE {where} '
+                'ORDER BY debit, credit' if model.endswith('line') else
+                f'SELECT * FROM "{model}" WHERE {where}')
+            names = [d[0] for d in cursor.description]
+            return [{n: v for n, v in zip(names, row) if n not in {
+                        'id', 'move', 'number', 'create_date', 'create_uid',
+                        'write_date', 'write_uid'}}
+                for row in cursor]
+        for move in [by_orm, at_once]:
+            self.assertEqual(move.state, 'posted')
+            self.assertTrue(move.number)
+        self.assertNotEqual(at_once.number, by_orm.number)
+        self.assertEqual(
+            rows('account_move', f'id = {at_once.id}'),
+            rows('account_move', f'id = {by_orm.id}'))
+        self.assertEqual(
+            rows('account_move_line', f'move = {at_once.id}'),
+            rows('account_move_line', f'move = {by_orm.id}'))
 
     @with_transaction()
     def test_correction_posts_the_difference(self):
