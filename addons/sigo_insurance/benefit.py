@@ -15,6 +15,7 @@ from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.sigo_base.jurisdiction import JurisdictionMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
+from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 
 from .benefit_rule import BENEFIT_KINDS
@@ -60,6 +61,7 @@ class BenefitCase(JurisdictionMixin, Workflow, ModelSQL, ModelView):
 
     kind = fields.Selection(
         BENEFIT_KINDS, "Benefit", required=True, states=_states)
+    kind_string = kind.translated('kind')
     person = fields.Many2One(
         'party.party', "Insured Person", required=True, ondelete='RESTRICT',
         domain=[('register_number', '!=', None)], states=_states,
@@ -226,9 +228,7 @@ class BenefitCase(JurisdictionMixin, Workflow, ModelSQL, ModelView):
             self.beneficiary = self.person
 
     def get_rec_name(self, name):
-        kind = dict(self.fields_get(['kind'])['kind']['selection'])[
-            self.kind]
-        return f'{kind} {self.person.rec_name} {self.event_date}'
+        return f'{self.kind_string} {self.person.rec_name} {self.event_date}'
 
     @classmethod
     def search_rec_name(cls, name, clause):
@@ -317,8 +317,7 @@ class BenefitCase(JurisdictionMixin, Workflow, ModelSQL, ModelView):
             'days_paid_before': None, 'benefit_days': None, 'amount': None,
             }
         reasons = []
-        kind = dict(self.fields_get(['kind'])['kind']['selection'])[
-            self.kind]
+        kind = self.kind_string
         if months < required:
             reasons.append(gettext('sigo_insurance.msg_benefit_months_short',
                     kind=kind, required=required, fund=rule.fund.rec_name,
@@ -522,3 +521,8 @@ class BenefitCase(JurisdictionMixin, Workflow, ModelSQL, ModelView):
             case.paid_by = Transaction().user
             case.paid_at = dt.datetime.now()
         cls.save(cases)
+
+
+class BenefitPaymentOrder(Report):
+    "The order to pay an approved benefit, for the case file and the bank"
+    __name__ = 'insurance.benefit.payment_order'

@@ -26,6 +26,7 @@ class BenefitRule(ModelSQL, ModelView):
     __string__ = "Short-Term Benefit Rule"
     _history = True
     kind = fields.Selection(BENEFIT_KINDS, "Benefit", required=True)
+    kind_string = kind.translated('kind')
     start_date = fields.Date(
         "Start Date", required=True,
         help="The rule applies to events from this date on.")
@@ -101,9 +102,7 @@ class BenefitRule(ModelSQL, ModelView):
         cls._order = [('kind', 'ASC'), ('start_date', 'DESC'), ('id', 'DESC')]
 
     def get_rec_name(self, name):
-        kind = dict(self.fields_get(['kind'])['kind']['selection'])[
-            self.kind]
-        return f'{kind} {self.start_date}'
+        return f'{self.kind_string} {self.start_date}'
 
     @classmethod
     def in_force(cls, kind, date):
