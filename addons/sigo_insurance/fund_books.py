@@ -44,16 +44,23 @@ def insert_rows(Model, names, rows):
     ids = []
     for chunk in grouped_slice(rows, 500):
         chunk = list(chunk)
-        new_ids = database.nextid(connection, Model._table, count=len(chunk))
-        if new_ids is not None and database.has_multirow_insert():
-            cursor.execute(*table.insert(columns + [table.id], [
-                        row + extra + [id_]
-                        for row, id_ in zip(chunk, new_ids)]))
-            ids.extend(new_ids)
-            continue
+        if len(chunk) > 1 and database.has_multirow_insert():
+            new_ids = database.nextid(
+                connection, Model._table, count=len(chunk))
+            if new_ids is not None:
+                cursor.execute(*table.insert(columns + [table.id], [
+                            row + extra + [id_]
+                            for row, id_ in zip(chunk, new_ids)]))
+                ids.extend(new_ids)
+                continue
         for row in chunk:
-            cursor.execute(*table.insert(columns, [row + extra]))
-            ids.append(database.lastid(cursor))
+            if database.has_returning():
+                cursor.execute(*table.insert(
+                        columns, [row + extra], [table.id]))
+                ids.append(cursor.fetchone()[0])
+            else:
+                cursor.execute(*table.insert(columns, [row + extra]))
+                ids.append(database.lastid(cursor))
     return ids
 
 
