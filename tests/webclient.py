@@ -61,10 +61,33 @@ class DemoServer:
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(self.url, timeout=2)
-                return
+                break
             except OSError:
                 time.sleep(0.5)
-        raise RuntimeError("trytond did not answer on " + self.url)
+        else:
+            raise RuntimeError("trytond did not answer on " + self.url)
+        self.warm_up()
+
+    def warm_up(self):
+        """Have trytond load the database's modules and read the web client
+        once, so that the first browser's login is not the one waiting for
+        them (it timed out on a busy machine)"""
+        for asset in ['dist/tryton-sao.js', 'dist/tryton-sao.css']:
+            urllib.request.urlopen(self.url + asset, timeout=300).read()
+        # Any call on the database loads its pool; a bogus session is
+        # refused without a login attempt recorded
+        request = urllib.request.Request(
+            f'{self.url}{self.name}/rpc/',
+            data=json.dumps({
+                    'id': 0, 'method': 'model.res.user.get_preferences',
+                    'params': [True, {}]}).encode(),
+            headers={'Content-Type': 'application/json',
+                'Authorization': 'Session ' + base64.b64encode(
+                    b'admin:1:warm-up').decode()})
+        try:
+            urllib.request.urlopen(request, timeout=300).read()
+        except urllib.error.HTTPError:
+            pass
 
     def stop(self):
         if self.process:
