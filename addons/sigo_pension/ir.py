@@ -1,0 +1,15 @@
+# This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
+# file at the top level of this repository contains the full copyright notices
+# and license terms.
+from trytond.pool import PoolMeta
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('pension.award|remind_life_certificates',
+                "Remind Pensioners of Their Life Certificates"))
