@@ -15,7 +15,7 @@ from decimal import Decimal
 from sql import Literal, Null
 from sql.aggregate import Count, Max, Min, Sum
 from sql.functions import CurrentTimestamp
-from sql.operators import Exists
+from sql.operators import Exists, Greater
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
@@ -188,11 +188,8 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         return result
 
     def scope_offices(self):
-        """The ids of the offices the payroll pays for, None for all: the
-        office and every office it supervises"""
+        "The ids of the office and of every office it supervises"
         Office = Pool().get('sigo.office')
-        if not self.office.parent:
-            return None
         return [o.id for o in Office.search([
                     ('parent', 'child_of', [self.office.id]),
                     ])]
@@ -216,10 +213,7 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
 
     def _award_scope(self, award):
         "The condition on the award table for the awards of the payroll"
-        offices = self.scope_offices()
-        if offices is None:
-            return Literal(True)
-        return award.office.in_(offices)
+        return award.office.in_(self.scope_offices())
 
     def _paid(self, award, month=None):
         "A sub-query: the award has a line (for the month) in a payroll"
@@ -266,21 +260,23 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
                     line.create_date], query))
 
     def insert_arrears(self):
-        """Awards paid for the first time: the months from their start to
-        the month before this one"""
+        """Awards never paid yet, even those suspended or ended since: the
+        months from their start to the month before this one in which they
+        were payable and not suspended"""
         pool = Pool()
         Award = pool.get('pension.award')
         award = Award.__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*award.select(award.id,
-                where=self._payable(award, self.month)
-                & (award.start_date < self.month) & self._award_scope(award)
+                where=(award.start_date < self.month)
+                & self._award_scope(award)
                 & ~Exists(self._paid(award))))
         rows = []
         for award in Award.browse([i for i, in cursor]):
             month = award.start_date.replace(day=1)
             while month < self.month:
-                if award.payable_in(month):
+                if award.payable_in(month) and not award.suspended_on(
+                        month_end(month)):
                     rows.append([self.id, award.id, month, 'arrears',
                             award.amount_at(month_end(month)),
                             award.bank_account.id])
@@ -312,7 +308,8 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         cursor = Transaction().connection.cursor()
         cursor.execute(*award.select(award.id,
                 where=self._award_scope(award)
-                & ((changed > first_paid) | (stopped > first_paid))))
+                & (Greater(changed, first_paid)
+                    | Greater(stopped, first_paid))))
         award_ids = [i for i, in cursor]
         paid = defaultdict(Decimal)
         for sub_ids in grouped_slice(award_ids):
