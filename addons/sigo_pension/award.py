@@ -279,6 +279,7 @@ class AwardEvent(ModelSQL, ModelView):
 class StopStart(ModelView):
     "Suspend or Terminate a Pension"
     __name__ = 'pension.award.stop.start'
+    __string__ = "Suspend or Terminate a Pension"
     action = fields.Selection([
             ('suspended', "Suspend"),
             ('terminated', "Terminate"),

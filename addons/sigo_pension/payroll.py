@@ -176,7 +176,7 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         cursor = Transaction().connection.cursor()
         result = {n: {p.id: 0 for p in payrolls} for n in names}
         for sub_ids in grouped_slice([p.id for p in payrolls]):
-            cursor.execute(*line.select(line.payroll, Count(Literal('*')),
+            cursor.execute(*line.select(line.payroll, Count(line.id),
                     Sum(line.amount),
                     where=reduce_ids(line.payroll, sub_ids),
                     group_by=[line.payroll]))
@@ -500,6 +500,7 @@ class PayrollLine(ModelSQL, ModelView):
 class BankFileStart(ModelView):
     "Bank Transfer File"
     __name__ = 'pension.payroll.bank_file.start'
+    __string__ = "Bank Transfer File"
     payroll = fields.Many2One('pension.payroll', "Payroll", readonly=True)
     bank = fields.Many2One('bank', "Bank", required=True)
     format = fields.Selection([

@@ -34,7 +34,7 @@ def in_force(Model, date, domain=None, message=None, **names):
     if not records:
         raise ValidationError(gettext(
                 message or 'sigo_pension.msg_rule_missing',
-                rule=Model.__string__, date=date, **names))
+                rule=Model.__names__()['model'], date=date, **names))
     return records[0]
 
 
