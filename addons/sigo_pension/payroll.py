@@ -394,8 +394,12 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         fund = cls._fund()
         books = FundBooks()
         moves = []
+        posted = []
         for payroll in payrolls:
             totals = payroll.totals_by()
+            if not totals:
+                continue
+            posted.append(payroll)
             expense, payable = defaultdict(Decimal), defaultdict(Decimal)
             for (kind, party), total in totals.items():
                 expense[kind] += total
@@ -408,8 +412,9 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
                         for p, t in sorted(payable.items())]))
         Move.save(moves)
         books.post(moves)
-        for payroll, move in zip(payrolls, moves):
+        for payroll, move in zip(posted, moves):
             payroll.move = move
+        for payroll in payrolls:
             payroll.posted_by = Transaction().user
             payroll.posted_at = dt.datetime.now()
         cls.save(payrolls)
@@ -425,7 +430,8 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         fund = cls._fund()
         books = FundBooks()
         moves = []
-        for payroll in payrolls:
+        paid = [p for p in payrolls if p.move]
+        for payroll in paid:
             payable = [l for l in payroll.move.lines
                 if l.account.code == PENSIONS_PAYABLE]
             moves.append(books.move(fund, payroll, 'journal_cash',
@@ -436,7 +442,7 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
                                 for l in payable))]))
         Move.save(moves)
         books.post(moves)
-        for payroll, move in zip(payrolls, moves):
+        for payroll, move in zip(paid, moves):
             by_party = defaultdict(list)
             for l in payroll.move.lines + move.lines:
                 if l.account.code == PENSIONS_PAYABLE:
@@ -444,6 +450,7 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
             for lines in by_party.values():
                 MoveLine.reconcile(lines)
             payroll.payment_move = move
+        for payroll in payrolls:
             payroll.paid_by = Transaction().user
             payroll.paid_at = dt.datetime.now()
         cls.save(payrolls)
@@ -539,19 +546,34 @@ class BankFile(Wizard):
 
 
 def transfer_lines(payroll, bank):
-    "The payroll's transfers to the bank: one per account, in a stable order"
+    """The payroll's transfers to the bank, one per pensioner's account, in
+    register-number order: read in one query, as a bank's file holds a
+    hundred thousand of them"""
     pool = Pool()
     Line = pool.get('pension.payroll.line')
-    totals = defaultdict(Decimal)
-    for line in Line.search([
-                ('payroll', '=', payroll.id),
-                ('bank_account.bank', '=', bank.id),
-                ], order=[('id', 'ASC')]):
-        totals[line.bank_account, line.award.person] += line.amount
-    return [(person.register_number, person.name,
-            account.numbers[0].number if account.numbers else '', total)
-        for (account, person), total in sorted(totals.items(),
-            key=lambda i: (i[0][1].register_number or '', i[0][0].id))]
+    Award = pool.get('pension.award')
+    Party = pool.get('party.party')
+    Account = pool.get('bank.account')
+    Number = pool.get('bank.account.number')
+    line = Line.__table__()
+    award = Award.__table__()
+    party = Party.__table__()
+    account = Account.__table__()
+    number = Number.__table__()
+    first_number = number.select(number.number,
+        where=(number.account == account.id) & (number.active == Literal(True)),
+        order_by=[number.sequence.asc.nulls_first, number.id.asc], limit=1)
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*line
+        .join(award, condition=line.award == award.id)
+        .join(party, condition=award.person == party.id)
+        .join(account, condition=line.bank_account == account.id)
+        .select(party.register_number, party.name, first_number,
+            Sum(line.amount),
+            where=(line.payroll == payroll.id) & (account.bank == bank.id),
+            group_by=[party.register_number, party.name, account.id],
+            order_by=[party.register_number, account.id]))
+    return [(r, n, a or '', Decimal(str(t))) for r, n, a, t in cursor]
 
 
 def transfer_file(payroll, bank, format):
