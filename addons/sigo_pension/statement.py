@@ -1,7 +1,8 @@
 # This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
 # file at the top level of this repository contains the full copyright notices
 # and license terms.
-"The pensioner's statement: the award, its amount history and every payment"
+"""The pensioner's statement: the award, its amount history and every
+payment, as XLSX and as a page to print"""
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.report import Report
@@ -16,8 +17,22 @@ def _strings(model, names):
 
 
 def _selection(model, name, value):
+    return _selections(model, name).get(value, value)
+
+
+def _selections(model, name):
+    "The translated labels of a selection field"
     definition = Pool().get(model).fields_get([name])[name]
-    return dict(definition['selection']).get(value, value)
+    return dict(definition['selection'])
+
+
+def _payments(award):
+    "The award's payroll lines, but those of cancelled payrolls"
+    Line = Pool().get('pension.payroll.line')
+    return Line.search([
+            ('award', '=', award.id),
+            ('payroll.state', '!=', 'cancelled'),
+            ], order=[('month', 'ASC'), ('id', 'ASC')])
 
 
 class PensionerStatement(Report):
@@ -26,9 +41,7 @@ class PensionerStatement(Report):
 
     @classmethod
     def _execute(cls, records, header, data, action):
-        pool = Pool()
-        Line = pool.get('pension.payroll.line')
-        Date = pool.get('ir.date')
+        Date = Pool().get('ir.date')
         workbook = Workbook()
         for award in records:
             person = award.person
@@ -52,10 +65,7 @@ class PensionerStatement(Report):
                     for a in sorted(award.amounts,
                         key=lambda a: (a.effective_date, a.id))],
                 ['date', 'money', None, None])
-            lines = Line.search([
-                    ('award', '=', award.id),
-                    ('payroll.state', '!=', 'cancelled'),
-                    ], order=[('month', 'ASC'), ('id', 'ASC')])
+            lines = _payments(award)
             names = ['month', 'kind', 'amount']
             workbook.table(sheet, row,
                 _strings('pension.payroll.line', names)
@@ -65,3 +75,17 @@ class PensionerStatement(Report):
                         l.amount, l.payroll.rec_name] for l in lines],
                 ['month', None, 'money', None], totals=[2])
         return 'xlsx', workbook.close()
+
+
+class PensionerStatementPrint(Report):
+    "Pensioner Statement to print"
+    __name__ = 'pension.award.statement_print'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        context['today'] = Pool().get('ir.date').today()
+        context['payments'] = {a.id: _payments(a) for a in records}
+        context['reasons'] = _selections('pension.award.amount', 'reason')
+        context['kinds'] = _selections('pension.payroll.line', 'kind')
+        return context
