@@ -17,12 +17,14 @@ from sql.aggregate import Count, Max, Min, Sum
 from sql.functions import CurrentTimestamp
 from sql.operators import Exists, Greater
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.sigo_base.jurisdiction import JurisdictionMixin
 from trytond.modules.sigo_insurance.declaration import AMOUNT
-from trytond.modules.sigo_insurance.fund_books import FundBooks, insert_rows
+from trytond.modules.sigo_insurance.fund_books import (
+    FundBooks, insert_rows, lock_numbering)
 from trytond.modules.sigo_insurance.payment import CASH_AT_BANK
 from trytond.modules.sigo_insurance.spreadsheet import Workbook
 from trytond.pool import Pool
@@ -208,6 +210,10 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
                 payroll.insert_month()
             else:
                 payroll.insert_corrections()
+        if backend.name == 'postgresql':
+            # Fresh statistics for the posting's totals of the new lines
+            Transaction().connection.cursor().execute(
+                'ANALYZE "%s"' % Line._table)
         cls.write(payrolls, {
                 'computed_by': user, 'computed_at': dt.datetime.now()})
 
@@ -216,16 +222,15 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         return award.office.in_(self.scope_offices())
 
     def _paid(self, award, month=None):
-        "A sub-query: the award has a line (for the month) in a payroll"
-        pool = Pool()
-        Line = pool.get('pension.payroll.line')
+        """A sub-query: the award has a line (for the month) in a payroll;
+        a cancelled payroll has none (it is cancelled from draft, and going
+        back to draft deletes them), so the lines' index answers alone"""
+        Line = Pool().get('pension.payroll.line')
         line = Line.__table__()
-        payroll = self.__table__()
-        where = (line.award == award.id) & (payroll.state != 'cancelled')
+        where = line.award == award.id
         if month:
             where &= line.month == month
-        return line.join(payroll, condition=line.payroll == payroll.id
-            ).select(Literal(1), where=where)
+        return line.select(Literal(1), where=where)
 
     def _payable(self, award, month):
         return ((award.start_date <= month_end(month))
@@ -272,15 +277,16 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
                 & self._award_scope(award)
                 & ~Exists(self._paid(award))))
         rows = []
-        for award in Award.browse([i for i, in cursor]):
-            month = award.start_date.replace(day=1)
-            while month < self.month:
-                if award.payable_in(month) and not award.suspended_on(
-                        month_end(month)):
-                    rows.append([self.id, award.id, month, 'arrears',
-                            award.amount_at(month_end(month)),
-                            award.bank_account.id])
-                month = add_months(month, 1)
+        for sub_ids in grouped_slice([i for i, in cursor]):
+            for award in Award.browse(list(sub_ids)):
+                month = award.start_date.replace(day=1)
+                while month < self.month:
+                    if award.payable_in(month) and not award.suspended_on(
+                            month_end(month)):
+                        rows.append([self.id, award.id, month, 'arrears',
+                                award.amount_at(month_end(month)),
+                                award.bank_account.id])
+                    month = add_months(month, 1)
         self._insert(rows)
 
     def insert_corrections(self):
@@ -295,11 +301,8 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         amount = Amount.__table__()
         event = Event.__table__()
         line = Line.__table__()
-        payroll = self.__table__()
-        paid_lines = line.join(payroll,
-            condition=line.payroll == payroll.id)
-        first_paid = paid_lines.select(Min(line.create_date),
-            where=(line.award == award.id) & (payroll.state != 'cancelled'))
+        first_paid = line.select(Min(line.create_date),
+            where=line.award == award.id)
         changed = amount.select(Max(amount.create_date),
             where=amount.award == award.id)
         stopped = event.select(Max(event.create_date),
@@ -313,18 +316,19 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         award_ids = [i for i, in cursor]
         paid = defaultdict(Decimal)
         for sub_ids in grouped_slice(award_ids):
-            cursor.execute(*paid_lines.select(
+            cursor.execute(*line.select(
                     line.award, line.month, Sum(line.amount),
                     where=reduce_ids(line.award, sub_ids)
-                    & (payroll.state != 'cancelled')
                     & (line.month <= self.month),
                     group_by=[line.award, line.month]))
             for award_id, month, total in cursor:
                 if isinstance(month, str):
                     month = dt.date.fromisoformat(month)
                 paid[award_id, month] += Decimal(str(total))
-        awards = {a.id: a for a in Award.browse(award_ids)}
         rows = []
+        awards = {}
+        for sub_ids in grouped_slice(award_ids):
+            awards.update((a.id, a) for a in Award.browse(list(sub_ids)))
         for (award_id, month), total in sorted(paid.items()):
             award = awards[award_id]
             due = (award.amount_at(month_end(month))
@@ -393,6 +397,10 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         Party = pool.get('party.party')
         fund = cls._fund()
         books = FundBooks()
+        # The numbering locks first: taken later, they restart the
+        # transaction after the totals of half a million lines were read
+        company = books.company(fund, payrolls[0]) if payrolls else None
+        lock_numbering({books.period(company, p.date) for p in payrolls})
         moves = []
         posted = []
         for payroll in payrolls:
