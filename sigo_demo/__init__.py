@@ -12,6 +12,7 @@ order, inside one transaction, so later modules build on earlier records.
 import importlib
 import random as random_module
 
+from trytond.model import ModelSQL
 from trytond.pool import Pool
 from trytond.transaction import Transaction, TransactionError
 
@@ -39,8 +40,16 @@ def in_transaction(database_name, function, *args):
     dispatcher, a transaction that needs a table or record lock is
     restarted with the lock taken from the start, and the queued tasks
     (triggers, e-mails) run once it is committed"""
+    from trytond import backend
     from trytond.worker import run_task
     extras = {}
+    if backend.name == 'sqlite':
+        # SQLite locks the whole database for a writer and trytond's table
+        # and record locks are no-ops on it: every table is declared locked
+        # from the start, rather than the demo run again for each lock
+        extras['_lock_tables'] = [Model._table
+            for _, Model in Pool(database_name).iterobject()
+            if issubclass(Model, ModelSQL) and not Model._is_table_query()]
     while True:
         with Transaction().start(database_name, 0, **extras) as transaction:
             try:
