@@ -249,12 +249,9 @@ class AwardAmount(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        # The amount in force is the latest by date then id: the index
-        # gives it without a sort per award
         cls._sql_indexes.add(Index(t,
                 (t.award, Index.Equality()),
-                (t.effective_date, Index.Range()),
-                (t.id, Index.Range())))
+                (t.effective_date, Index.Range())))
         cls.__access__.add('award')
         cls._order = [('effective_date', 'DESC'), ('id', 'DESC')]
 

@@ -17,7 +17,6 @@ from sql.aggregate import Count, Max, Min, Sum
 from sql.functions import CurrentTimestamp
 from sql.operators import Exists, Greater
 
-from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
@@ -210,10 +209,6 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
                 payroll.insert_month()
             else:
                 payroll.insert_corrections()
-        if backend.name == 'postgresql':
-            # Fresh statistics for the posting's totals of the new lines
-            Transaction().connection.cursor().execute(
-                'ANALYZE "%s"' % Line._table)
         cls.write(payrolls, {
                 'computed_by': user, 'computed_at': dt.datetime.now()})
 
@@ -222,15 +217,16 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         return award.office.in_(self.scope_offices())
 
     def _paid(self, award, month=None):
-        """A sub-query: the award has a line (for the month) in a payroll;
-        a cancelled payroll has none (it is cancelled from draft, and going
-        back to draft deletes them), so the lines' index answers alone"""
-        Line = Pool().get('pension.payroll.line')
+        "A sub-query: the award has a line (for the month) in a payroll"
+        pool = Pool()
+        Line = pool.get('pension.payroll.line')
         line = Line.__table__()
-        where = line.award == award.id
+        payroll = self.__table__()
+        where = (line.award == award.id) & (payroll.state != 'cancelled')
         if month:
             where &= line.month == month
-        return line.select(Literal(1), where=where)
+        return line.join(payroll, condition=line.payroll == payroll.id
+            ).select(Literal(1), where=where)
 
     def _payable(self, award, month):
         return ((award.start_date <= month_end(month))
@@ -277,16 +273,15 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
                 & self._award_scope(award)
                 & ~Exists(self._paid(award))))
         rows = []
-        for sub_ids in grouped_slice([i for i, in cursor]):
-            for award in Award.browse(list(sub_ids)):
-                month = award.start_date.replace(day=1)
-                while month < self.month:
-                    if award.payable_in(month) and not award.suspended_on(
-                            month_end(month)):
-                        rows.append([self.id, award.id, month, 'arrears',
-                                award.amount_at(month_end(month)),
-                                award.bank_account.id])
-                    month = add_months(month, 1)
+        for award in Award.browse([i for i, in cursor]):
+            month = award.start_date.replace(day=1)
+            while month < self.month:
+                if award.payable_in(month) and not award.suspended_on(
+                        month_end(month)):
+                    rows.append([self.id, award.id, month, 'arrears',
+                            award.amount_at(month_end(month)),
+                            award.bank_account.id])
+                month = add_months(month, 1)
         self._insert(rows)
 
     def insert_corrections(self):
