@@ -224,8 +224,12 @@ class Award(JurisdictionMixin, ModelSQL, ModelView):
                         office=award.office.rec_name))
             send_message_transactional(email)
             reminded.append(award)
+        to_write = []
         for award in reminded:
-            cls.write([award], {'reminded_due': award.life_certificate_due})
+            to_write.extend(
+                ([award], {'reminded_due': award.life_certificate_due}))
+        if to_write:
+            cls.write(*to_write)
         cls.record_event(reminded, 'reminded', today)
         return reminded
 

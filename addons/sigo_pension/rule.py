@@ -27,14 +27,13 @@ WORK_CONDITIONS = [
     ]
 
 
-def in_force(Model, date, domain=None, message=None, **names):
+def in_force(Model, date, domain=None):
     "The record of Model with the latest start date on or before date"
     records = Model.search([('start_date', '<=', date)] + (domain or []),
         order=[('start_date', 'DESC'), ('id', 'DESC')], limit=1)
     if not records:
-        raise ValidationError(gettext(
-                message or 'sigo_pension.msg_rule_missing',
-                rule=Model.__names__()['model'], date=date, **names))
+        raise ValidationError(gettext('sigo_pension.msg_rule_missing',
+                rule=Model.__names__()['model'], date=date))
     return records[0]
 
 

@@ -7,13 +7,8 @@ from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.report import Report
 
+from trytond.modules.sigo_insurance.employer_statement import _strings
 from trytond.modules.sigo_insurance.spreadsheet import Workbook
-
-
-def _strings(model, names):
-    "The field labels in the reader's language"
-    definitions = Pool().get(model).fields_get(names)
-    return [definitions[n]['string'] for n in names]
 
 
 def _selection(model, name, value):
