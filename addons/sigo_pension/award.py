@@ -145,16 +145,6 @@ class Award(JurisdictionMixin, ModelSQL, ModelView):
         return (self.start_date <= last
             and (not self.end_date or self.end_date >= month))
 
-    def suspended_on(self, date):
-        "Whether a suspension was in force on date, from the events"
-        suspended = False
-        for event in sorted(self.events, key=lambda e: (e.date, e.id)):
-            if event.date > date:
-                break
-            if event.kind in {'suspended', 'resumed'}:
-                suspended = event.kind == 'suspended'
-        return suspended
-
     @classmethod
     def record_event(cls, awards, kind, date, reason=None, note=None):
         Event = Pool().get('pension.award.event')

@@ -12,8 +12,9 @@ import io
 from collections import defaultdict
 from decimal import Decimal
 
-from sql import Literal, Null
+from sql import Literal, Null, Values
 from sql.aggregate import Count, Max, Min, Sum
+from sql.conditionals import Coalesce
 from sql.functions import CurrentTimestamp
 from sql.operators import Exists, Greater
 
@@ -228,61 +229,89 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         return line.join(payroll, condition=line.payroll == payroll.id
             ).select(Literal(1), where=where)
 
-    def _payable(self, award, month):
-        return ((award.start_date <= month_end(month))
+    def _payable(self, award, month, last_day):
+        "The award is payable in the month and not suspended now"
+        return ((award.start_date <= last_day)
             & (award.state != 'suspended')
             & ((award.end_date == Null) | (award.end_date >= month)))
 
-    def insert_month(self):
-        """One line per award payable in the month and not yet paid for it,
-        at the amount in force at the month's end, in one statement"""
-        pool = Pool()
-        Award = pool.get('pension.award')
-        Amount = pool.get('pension.award.amount')
-        Line = pool.get('pension.payroll.line')
-        award = Award.__table__()
+    def _amount_at(self, award, date):
+        "A sub-query: the award's amount in force on date"
+        Amount = Pool().get('pension.award.amount')
         amount = Amount.__table__()
-        line = Line.__table__()
-        month = self.month
-        current = amount.select(amount.amount,
+        return amount.select(amount.amount,
             where=(amount.award == award.id)
-            & (amount.effective_date <= month_end(month)),
+            & (amount.effective_date <= date),
             order_by=[amount.effective_date.desc, amount.id.desc], limit=1)
-        query = award.select(
-            Literal(self.id), award.id, Literal(month), Literal('regular'),
-            current, award.bank_account,
-            Literal(Transaction().user), CurrentTimestamp(),
-            where=self._payable(award, month) & self._award_scope(award)
-            & ~Exists(self._paid(award, month)))
+
+    def _insert_lines(self, query):
+        """Insert the lines query selects: payroll, award, month, kind,
+        amount, bank account, user and time"""
+        Line = Pool().get('pension.payroll.line')
+        line = Line.__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*line.insert([
                     line.payroll, line.award, line.month, line.kind,
                     line.amount, line.bank_account, line.create_uid,
                     line.create_date], query))
 
+    def insert_month(self):
+        """One line per award payable in the month and not yet paid for it,
+        at the amount in force at the month's end, in one statement"""
+        Award = Pool().get('pension.award')
+        award = Award.__table__()
+        month, last_day = self.month, month_end(self.month)
+        self._insert_lines(award.select(
+                Literal(self.id), award.id, Literal(month),
+                Literal('regular'), self._amount_at(award, last_day),
+                award.bank_account, Literal(Transaction().user),
+                CurrentTimestamp(),
+                where=self._payable(award, month, last_day)
+                & self._award_scope(award)
+                & ~Exists(self._paid(award, month))))
+
     def insert_arrears(self):
-        """Awards never paid yet, even those suspended or ended since: the
-        months from their start to the month before this one in which they
-        were payable and not suspended"""
+        """Awards never paid yet, even those suspended or ended since: a
+        line for each month from their start to the month before this one
+        in which they were payable and no suspension was in force at the
+        month's end (the last suspended or resumed event tells), in one
+        statement over a list of those months"""
         pool = Pool()
         Award = pool.get('pension.award')
+        Event = pool.get('pension.award.event')
         award = Award.__table__()
+        event = Event.__table__()
+        unpaid = ((award.start_date < self.month) & self._award_scope(award)
+            & ~Exists(self._paid(award)))
         cursor = Transaction().connection.cursor()
-        cursor.execute(*award.select(award.id,
-                where=(award.start_date < self.month)
-                & self._award_scope(award)
-                & ~Exists(self._paid(award))))
-        rows = []
-        for award in Award.browse([i for i, in cursor]):
-            month = award.start_date.replace(day=1)
-            while month < self.month:
-                if award.payable_in(month) and not award.suspended_on(
-                        month_end(month)):
-                    rows.append([self.id, award.id, month, 'arrears',
-                            award.amount_at(month_end(month)),
-                            award.bank_account.id])
-                month = add_months(month, 1)
-        self._insert(rows)
+        cursor.execute(*award.select(Min(award.start_date), where=unpaid))
+        first, = cursor.fetchone()
+        if not first:
+            return
+        if isinstance(first, str):
+            first = dt.date.fromisoformat(first)
+        months = []
+        month = first.replace(day=1)
+        while month < self.month:
+            months.append([month, month_end(month)])
+            month = add_months(month, 1)
+        months = Values(months)
+        last_day = months.column2
+        stop = event.select(event.kind,
+            where=(event.award == award.id)
+            & event.kind.in_(['suspended', 'resumed'])
+            & (event.date <= last_day),
+            order_by=[event.date.desc, event.id.desc], limit=1)
+        self._insert_lines(award.join(months,
+                condition=(award.start_date <= last_day)
+                & ((award.end_date == Null)
+                    | (award.end_date >= months.column1))
+                ).select(
+                Literal(self.id), award.id, months.column1,
+                Literal('arrears'), self._amount_at(award, last_day),
+                award.bank_account, Literal(Transaction().user),
+                CurrentTimestamp(),
+                where=unpaid & (Coalesce(stop, '') != 'suspended')))
 
     def insert_corrections(self):
         """For awards whose amount or end changed after they were paid: what

@@ -251,12 +251,11 @@ def discard(payroll_id):
 
 # The lines compute makes, in one statement and with the same
 # sub-queries: the arrears of the awards never paid, for the months from
-# their start in which they were payable and not suspended (as the events
-# tell, as Award.suspended_on reads them), and the month of every payable
-# award not paid for it, at the amount in force at each month's end. The
-# awards never paid are picked before their months are generated, as
-# insert_arrears does; the scope on the payroll's offices is left out, the
-# head office's covers every award
+# their start in which they were payable and not suspended (the last
+# suspended or resumed event at the month's end tells), and the month of
+# every payable award not paid for it, at the amount in force at each
+# month's end. The scope on the payroll's offices is left out: the head
+# office's covers every award
 BASELINE = """
 INSERT INTO payroll_plain (payroll, award, month, kind, amount, bank_account,
     create_uid, create_date)
