@@ -9,7 +9,7 @@ version."""
 import datetime as dt
 from decimal import Decimal
 
-from trytond.config import config
+from trytond import config
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta

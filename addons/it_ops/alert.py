@@ -4,7 +4,7 @@
 import datetime as dt
 from email.message import EmailMessage
 
-from trytond.config import config
+from trytond import config
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta

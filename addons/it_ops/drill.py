@@ -5,7 +5,7 @@ import datetime as dt
 import subprocess
 import sys
 
-from trytond.config import config
+from trytond import config
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool

@@ -7,7 +7,7 @@ termination and life certificate with who recorded it and when"""
 import datetime as dt
 from email.message import EmailMessage
 
-from trytond.config import config
+from trytond import config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import ValidationError

@@ -116,7 +116,7 @@ def main():
     print(f"Building {NAME} with sigo_insurance on PostgreSQL",
         file=sys.stderr)
     database.build_database(NAME, uri, ['sigo_insurance'], demo=False)
-    from trytond.config import config
+    from trytond import config
     config.update_etc(database.DEMO_CONFIG)
     config.set('database', 'uri', uri)
     from sigo_demo import in_transaction

@@ -146,7 +146,7 @@ def main():
     print(f"Building {NAME} with account_ipsas on PostgreSQL",
         file=sys.stderr)
     database.build_database(NAME, uri, ['account_ipsas'], demo=False)
-    from trytond.config import config
+    from trytond import config
     config.update_etc(database.DEMO_CONFIG)
     config.set('database', 'uri', uri)
     from sigo_demo import in_transaction
