@@ -38,6 +38,12 @@ class DemoServer:
         self.port = free_port()
         self.url = f'http://127.0.0.1:{self.port}/'
         self.process = None
+        self.log = os.path.join(self.directory, 'trytond.log')
+
+    def log_tail(self, lines=40):
+        "The end of the server's log, to tell why a page did not come"
+        with open(self.log, errors='replace') as log:
+            return ''.join(log.readlines()[-lines:])
 
     def start(self):
         database.build_database(
@@ -53,10 +59,11 @@ class DemoServer:
                     'root = .cache/sao/package', f'root = {SAO_ROOT}'))
         env = database.trytond_environ(self.uri, self.directory)
         env['TRYTOND_CONFIG'] = config
-        self.process = subprocess.Popen([
-                os.path.join(os.path.dirname(sys.executable), 'trytond'),
-                '-c', config, '-d', self.name],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(self.log, 'w') as log:
+            self.process = subprocess.Popen([
+                    os.path.join(os.path.dirname(sys.executable), 'trytond'),
+                    '-c', config, '-d', self.name, '-vv'],
+                env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -202,11 +209,16 @@ class WebClientCase(unittest.TestCase):
     def login(self, login, password, code=None, browser=None):
         """Log in through the login dialogs of the web client; code answers
         the one-time code prompt"""
+        from selenium.common.exceptions import TimeoutException
         browser, wait = browser or self.browser()
-        enter_credentials(browser, wait, self.server, login, password)
-        if code is not None:
-            answer_code_prompt(wait, code())
-        wait_for_menu(wait)
+        try:
+            enter_credentials(browser, wait, self.server, login, password)
+            if code is not None:
+                answer_code_prompt(wait, code())
+            wait_for_menu(wait)
+        except TimeoutException:
+            self.fail(f"{login} could not log in; the server's log ends "
+                f"with:\n{self.server.log_tail()}")
         return browser, wait
 
     def body_text(self, browser):
