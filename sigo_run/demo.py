@@ -23,7 +23,7 @@ def main(args):
     uri = os.environ.get('DATABASE_URI', 'sqlite://')
     if options.reset or not database.database_exists(NAME, uri):
         print(f"Building the demo database on {uri.split(':')[0]} "
-            "(about a minute)", file=sys.stderr)
+            "(three to five minutes)", file=sys.stderr)
         database.build_database(
             NAME, uri, database.project_modules(), scale=options.scale)
 
