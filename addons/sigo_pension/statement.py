@@ -73,7 +73,8 @@ class PensionerStatement(Report):
 
 
 class PensionerStatementPrint(Report):
-    "Pensioner Statement to print"
+    """Pensioner Statement as PDF (the HTML template, which Tryton turns into
+    PDF with WeasyPrint)"""
     __name__ = 'pension.award.statement_print'
 
     @classmethod
