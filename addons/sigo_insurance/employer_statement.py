@@ -1,8 +1,8 @@
 # This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
 # file at the top level of this repository contains the full copyright notices
 # and license terms.
-"""The statement of account of an employer, and the insurance book of a
-citizen, as XLSX"""
+"""The statement of account of an employer (XLSX and PDF), and the
+insurance book of a citizen (XLSX)"""
 from collections import defaultdict
 
 from trytond.i18n import gettext
@@ -18,40 +18,44 @@ def _strings(model, names):
     return [definitions[n]['string'] for n in names]
 
 
+def statement_of_account(employer):
+    """The employer's months (month, due date, assessed, penalty, paid,
+    outstanding), oldest first, and its posted payments"""
+    pool = Pool()
+    Receivable = pool.get('insurance.receivable')
+    Payment = pool.get('insurance.payment')
+    months = defaultdict(lambda: [None, None, 0, 0, 0, 0])
+    for receivable in Receivable.search([('employer', '=', employer.id)]):
+        values = months[receivable.month]
+        values[0], values[1] = receivable.month, receivable.due_date
+        for i, name in enumerate(
+                ['assessed', 'penalty', 'paid', 'outstanding'], 2):
+            values[i] += getattr(receivable, name)
+    payments = Payment.search([
+            ('employer', '=', employer.id),
+            ('state', '=', 'posted'),
+            ], order=[('date', 'ASC'), ('id', 'ASC')])
+    return [months[m] for m in sorted(months)], payments
+
+
 class EmployerStatement(Report):
     "Employer Statement of Account"
     __name__ = 'insurance.employer.statement'
 
     @classmethod
     def _execute(cls, records, header, data, action):
-        pool = Pool()
-        Receivable = pool.get('insurance.receivable')
-        Payment = pool.get('insurance.payment')
-        Date = pool.get('ir.date')
-        today = Date.today()
+        today = Pool().get('ir.date').today()
         workbook = Workbook()
         for employer in records:
+            months, payments = statement_of_account(employer)
             sheet = workbook.sheet(employer.registration_number,
                 employer.rec_name, gettext(
                     'sigo_insurance.msg_statement_at', date=today))
-            months = defaultdict(lambda: [None, None, 0, 0, 0, 0])
-            for receivable in Receivable.search([
-                        ('employer', '=', employer.id)]):
-                values = months[receivable.month]
-                values[0], values[1] = receivable.month, receivable.due_date
-                for i, name in enumerate(
-                        ['assessed', 'penalty', 'paid', 'outstanding'], 2):
-                    values[i] += getattr(receivable, name)
             names = ['month', 'due_date', 'assessed', 'penalty', 'paid',
                 'outstanding']
             row = workbook.table(sheet, 3,
-                _strings('insurance.receivable', names),
-                [months[m] for m in sorted(months)],
+                _strings('insurance.receivable', names), months,
                 ['month', 'date'] + ['money'] * 4, totals=range(2, 6))
-            payments = Payment.search([
-                    ('employer', '=', employer.id),
-                    ('state', '=', 'posted'),
-                    ], order=[('date', 'ASC'), ('id', 'ASC')])
             names = ['date', 'reference', 'amount', 'unallocated']
             workbook.table(sheet, row,
                 _strings('insurance.payment', names),
@@ -59,6 +63,20 @@ class EmployerStatement(Report):
                     for p in payments],
                 ['date', None, 'money', 'money'], totals=[2, 3])
         return 'xlsx', workbook.close()
+
+
+class EmployerStatementPrint(Report):
+    """Employer Statement of Account as PDF (the HTML template, which Tryton
+    turns into PDF with WeasyPrint)"""
+    __name__ = 'insurance.employer.statement_print'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        context['today'] = Pool().get('ir.date').today()
+        context['statements'] = {
+            e.id: statement_of_account(e) for e in records}
+        return context
 
 
 class InsuranceBook(Report):
