@@ -13,9 +13,9 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.sigo_base.jurisdiction import JurisdictionMixin
+from trytond.modules.sigo_base.printed_document import PrintedDocument
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 
 from .benefit_rule import BENEFIT_KINDS
@@ -523,6 +523,6 @@ class BenefitCase(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         cls.save(cases)
 
 
-class BenefitPaymentOrder(Report):
+class BenefitPaymentOrder(PrintedDocument):
     "The order to pay an approved benefit, for the case file and the bank"
     __name__ = 'insurance.benefit.payment_order'

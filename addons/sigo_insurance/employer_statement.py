@@ -6,6 +6,7 @@ insurance book of a citizen (XLSX)"""
 from collections import defaultdict
 
 from trytond.i18n import gettext
+from trytond.modules.sigo_base.printed_document import PrintedDocument
 from trytond.pool import Pool
 from trytond.report import Report
 
@@ -65,7 +66,7 @@ class EmployerStatement(Report):
         return 'xlsx', workbook.close()
 
 
-class EmployerStatementPrint(Report):
+class EmployerStatementPrint(PrintedDocument):
     """Employer Statement of Account as PDF (the HTML template, which Tryton
     turns into PDF with WeasyPrint)"""
     __name__ = 'insurance.employer.statement_print'

@@ -2,11 +2,12 @@
 # file at the top level of this repository contains the full copyright notices
 # and license terms.
 """The pensioner's statement: the award, its amount history and every
-payment, as XLSX and as a page to print"""
+payment, as XLSX and as PDF"""
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.report import Report
 
+from trytond.modules.sigo_base.printed_document import PrintedDocument
 from trytond.modules.sigo_insurance.employer_statement import _strings
 from trytond.modules.sigo_insurance.spreadsheet import Workbook
 
@@ -72,7 +73,7 @@ class PensionerStatement(Report):
         return 'xlsx', workbook.close()
 
 
-class PensionerStatementPrint(Report):
+class PensionerStatementPrint(PrintedDocument):
     """Pensioner Statement as PDF (the HTML template, which Tryton turns into
     PDF with WeasyPrint)"""
     __name__ = 'pension.award.statement_print'
