@@ -229,10 +229,9 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         return line.join(payroll, condition=line.payroll == payroll.id
             ).select(Literal(1), where=where)
 
-    def _payable(self, award, month, last_day):
-        "The award is payable in the month and not suspended now"
+    def _in_force(self, award, month, last_day):
+        "The award started by the month's last day and had not ended before"
         return ((award.start_date <= last_day)
-            & (award.state != 'suspended')
             & ((award.end_date == Null) | (award.end_date >= month)))
 
     def _amount_at(self, award, date):
@@ -266,7 +265,8 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
                 Literal('regular'), self._amount_at(award, last_day),
                 award.bank_account, Literal(Transaction().user),
                 CurrentTimestamp(),
-                where=self._payable(award, month, last_day)
+                where=self._in_force(award, month, last_day)
+                & (award.state != 'suspended')
                 & self._award_scope(award)
                 & ~Exists(self._paid(award, month))))
 
@@ -303,9 +303,7 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
             & (event.date <= last_day),
             order_by=[event.date.desc, event.id.desc], limit=1)
         self._insert_lines(award.join(months,
-                condition=(award.start_date <= last_day)
-                & ((award.end_date == Null)
-                    | (award.end_date >= months.column1))
+                condition=self._in_force(award, months.column1, last_day)
                 ).select(
                 Literal(self.id), award.id, months.column1,
                 Literal('arrears'), self._amount_at(award, last_day),
