@@ -80,13 +80,12 @@ def generate(scale, random):
     to_confirm = []
     months = sorted(months_back(today, MONTHS))
     for month in months:
-        for employer, people in staff.items():
-            rows = [DeclaredRow(i, p.register_number, wages[p])
-                for i, p in enumerate(people, 2)]
-            declaration, _ = Declaration.create_from_rows(
-                employer, month, rows)
-            if month != months[-1]:
-                to_confirm.append(declaration)
+        declarations = Declaration.create_from_files([
+                (employer, month, [DeclaredRow(i, p.register_number, wages[p])
+                        for i, p in enumerate(people, 2)])
+                for employer, people in staff.items()])
+        if month != months[-1]:
+            to_confirm.extend(d for d, _ in declarations)
         # A raise now and then
         for person in random.sample(list(wages), len(wages) // 10):
             wages[person] = whole_tugriks(wages[person] * Decimal('1.05'))

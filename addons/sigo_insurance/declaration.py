@@ -8,24 +8,25 @@ import hashlib
 from collections import defaultdict, namedtuple
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from sql import Column
-from sql.aggregate import Sum
-from sql.functions import CurrentTimestamp
+from sql import Literal, Null
+from sql.aggregate import Count, Min, Sum
+from sql.operators import Exists, Greater
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.sigo_base import register_number
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .fund_books import FundBooks
+from .fund_books import FundBooks, insert_rows
 from .rate import whole_tugriks
 
 AMOUNT = (16, 2)
 CENT = Decimal('0.01')
-CHUNK = 500
 # Accounts of the account_ipsas chart the contributions are posted to
 RECEIVABLE_FROM_EMPLOYERS = '1210'
 EMPLOYER_CONTRIBUTIONS = '4110'
@@ -81,29 +82,6 @@ def content_hash(rows):
     for number, wage in sorted((r.register_number, str(r.wage)) for r in rows):
         digest.update(f'{number}\t{wage}\n'.encode())
     return digest.hexdigest()
-
-
-def _insert(Model, values, ids_by=None):
-    """Insert checked rows of the model in one statement; with ids_by, a
-    (parent, key) pair of columns, return the new ids by key"""
-    table = Model.__table__()
-    transaction = Transaction()
-    cursor = transaction.connection.cursor()
-    if not values:
-        return {}
-    names = sorted(values[0])
-    columns = [Column(table, n) for n in names + ['create_uid', 'create_date']]
-    now = CurrentTimestamp()
-    cursor.execute(*table.insert(columns, [
-                [v[n] for n in names] + [transaction.user, now]
-                for v in values]))
-    if ids_by:
-        parent, key = ids_by
-        cursor.execute(*table.select(
-                Column(table, key), table.id,
-                where=(Column(table, parent) == values[0][parent])
-                & Column(table, key).in_([v[key] for v in values])))
-        return dict(cursor)
 
 
 class Declaration(Workflow, ModelSQL, ModelView):
@@ -283,31 +261,35 @@ class Declaration(Workflow, ModelSQL, ModelView):
                         gettext('sigo_insurance.msg_row_wage_negative')))
         # Plain reads: instantiating records per person would cost more than
         # the whole check for a large employer
-        people = {p['register_number']: p for p in Party.search_read([
-                    ('register_number', 'in', list(numbers)),
-                    ], fields_names=['register_number', 'rec_name'])}
-        employments = {e['person']: e for e in Employment.search_read(
-                Employment.in_month_domain(employer, start, end),
-                fields_names=['person', 'insured_type'])}
+        party = Party.__table__()
+        cursor = Transaction().connection.cursor()
+        people = {}
+        for chunk in grouped_slice(
+                list(numbers), backend.MAX_QUERY_PARAMS):
+            cursor.execute(*party.select(
+                    party.register_number, party.id,
+                    where=party.register_number.in_(list(chunk))
+                    & (party.active == Literal(True))))
+            people.update(cursor)
+        employments = Employment.in_month_by_person(employer, start, end)
         good = []
+        bad_rows = {e.row for e in errors}
         for row in rows:
             number = register_number.normalize(row.register_number or '')
-            if numbers.get(number) != row.row or any(
-                    e.row == row.row for e in errors):
+            if numbers.get(number) != row.row or row.row in bad_rows:
                 continue
             person = people.get(number)
             if not person:
                 errors.append(RowError(row.row, number,
                         gettext('sigo_insurance.msg_row_unknown_person')))
-            elif person['id'] not in employments:
+            elif person not in employments:
                 errors.append(RowError(row.row, number, gettext(
                             'sigo_insurance.msg_row_not_employed',
-                            person=person['rec_name'],
+                            person=Party(person).rec_name,
                             employer=employer.rec_name,
                             month=f'{start:%Y-%m}')))
             else:
-                good.append((row, person['id'],
-                        employments[person['id']]['insured_type']))
+                good.append((row, person, employments[person][1]))
         errors.sort(key=lambda e: e.row)
         return good, errors
 
@@ -315,39 +297,92 @@ class Declaration(Workflow, ModelSQL, ModelView):
     def create_from_rows(cls, employer, period, rows, source='file'):
         """Store a clean declaration, or raise with every bad row; the same
         content for the same month returns the declaration already stored"""
-        period = period.replace(day=1)
-        good, errors = cls.check_rows(employer, period, rows)
-        label = f'{employer.rec_name} {period:%Y-%m}'
-        if errors:
-            raise DeclarationError(label, errors)
-        digest = content_hash(rows)
-        existing = cls.search([
-                ('employer', '=', employer.id),
-                ('period', '=', period),
-                ('state', '!=', 'cancelled'),
-                ], order=[('version', 'DESC')])
-        for declaration in existing:
-            if declaration.content_hash == digest:
-                return declaration, False
-        latest = existing[0] if existing else None
-        if latest and latest.state == 'draft':
-            # A new file replaces a draft not yet confirmed
-            replaced, latest = latest, latest.corrects
-            cls.delete([replaced])
-        version = cls._next_version(employer, period)
-        declaration, = cls.create([{
-                    'employer': employer.id,
-                    'period': period,
-                    'version': version,
-                    'corrects': latest.id if latest else None,
-                    'source': source,
-                    'content_hash': digest,
-                    }])
-        cls._store_lines(declaration, [
-                (row.row, person, register_number.normalize(
-                        row.register_number), insured_type, row.wage)
-                for row, person, insured_type in good])
-        return declaration, True
+        result, = cls.create_from_files([(employer, period, rows)], source)
+        return result
+
+    @classmethod
+    def create_from_files(cls, files, source='file'):
+        """Store the declarations of files (employer, month, rows), each as
+        create_from_rows does, and return (declaration, created) for each;
+        the first bad file raises with every bad row and nothing is stored.
+        A batch (a day's files, the demo's months) is searched, created and
+        inserted at once, as the per-declaration work cost most of the time
+        of a national month"""
+        files = [(employer, period.replace(day=1), rows)
+            for employer, period, rows in files]
+        checked = []
+        for employer, period, rows in files:
+            good, errors = cls.check_rows(employer, period, rows)
+            if errors:
+                raise DeclarationError(
+                    f'{employer.rec_name} {period:%Y-%m}', errors)
+            checked.append(good)
+        results = {}
+        pending = list(range(len(files)))
+        # A month filed twice in a batch is stored in turn, as if sent twice
+        while pending:
+            keys, batch, later = set(), [], []
+            for index in pending:
+                employer, period, _ = files[index]
+                key = (employer.id, period)
+                (later if key in keys else batch).append(index)
+                keys.add(key)
+            results.update(cls._store_files(
+                    [(i, *files[i], checked[i]) for i in batch], source))
+            pending = later
+        return [results[i] for i in range(len(files))]
+
+    @classmethod
+    def _store_files(cls, files, source):
+        """Store checked files (index, employer, month, rows, good rows) of
+        distinct employer months; return {index: (declaration, created)}"""
+        stored = defaultdict(list)
+        for chunk in grouped_slice(files, backend.MAX_QUERY_PARAMS):
+            chunk = list(chunk)
+            for declaration in cls.search([
+                        ('employer', 'in',
+                            list({f[1].id for f in chunk})),
+                        ('period', 'in', list({f[2] for f in chunk})),
+                        ], order=[('version', 'DESC')]):
+                stored[declaration.employer.id, declaration.period].append(
+                    declaration)
+        results, replaced, new = {}, [], []
+        for index, employer, period, rows, good in files:
+            digest = content_hash(rows)
+            versions = stored[employer.id, period]
+            active = [d for d in versions if d.state != 'cancelled']
+            same = [d for d in active if d.content_hash == digest]
+            if same:
+                results[index] = (same[0], False)
+                continue
+            latest = active[0] if active else None
+            if latest and latest.state == 'draft':
+                # A new file replaces a draft not yet confirmed
+                replaced.append(latest)
+                versions.remove(latest)
+                latest = latest.corrects
+            lines, totals = cls._assess_lines(
+                cls(employer=employer, period=period).assessor(), [
+                    (row.row, person, register_number.normalize(
+                            row.register_number), insured_type, row.wage)
+                    for row, person, insured_type in good])
+            new.append((index, lines, dict(totals,
+                        employer=employer.id,
+                        period=period,
+                        # Versions of a month count on, cancelled included
+                        version=max(
+                            (d.version for d in versions), default=0) + 1,
+                        corrects=latest.id if latest else None,
+                        source=source,
+                        content_hash=digest,
+                        assessed=True)))
+        cls.delete(replaced)
+        declarations = cls.create([values for _, _, values in new])
+        cls._insert_lines([(declaration, lines)
+                for declaration, (_, lines, _) in zip(declarations, new)])
+        for declaration, (index, _, _) in zip(declarations, new):
+            results[index] = (declaration, True)
+        return results
 
     @classmethod
     def _next_version(cls, employer, period):
@@ -357,38 +392,28 @@ class Declaration(Workflow, ModelSQL, ModelView):
                         ('period', '=', period),
                         ])), default=0) + 1
 
-    def assessor(self, insured_type_ids):
+    def assessor(self):
         "Assess a wage of this declaration's month and employer"
         pool = Pool()
         Rate = pool.get('insurance.rate')
         WageLimit = pool.get('insurance.wage_limit')
-        Fund = pool.get('insurance.fund')
-        InsuredType = pool.get('insurance.insured_type')
-        funds = Fund.search([])
         limit = WageLimit.get(self.period)
-        risk_class = self.employer.risk_class
-        table = Rate.table(
-            InsuredType.browse(insured_type_ids), [risk_class], self.period)
+        rates = Rate.in_month(self.period, self.employer.risk_class)
 
         def assess(wage, insured_type_id):
             """The insurable wage, the employee and employer totals and the
             contribution of each fund"""
-            insured_type = InsuredType(insured_type_id)
             insurable = limit.insurable(wage)
-            contributions = []
-            for fund in funds:
-                rate = Rate.find(table, fund, insured_type, risk_class)
-                if not rate:
-                    continue
-                contributions.append({
-                        'fund': fund.id,
-                        'employee_rate': rate.employee_rate,
-                        'employer_rate': rate.employer_rate,
-                        'employee_amount': whole_tugriks(
-                            insurable * rate.employee_rate / 100),
-                        'employer_amount': whole_tugriks(
-                            insurable * rate.employer_rate / 100),
-                        })
+            contributions = [{
+                    'fund': fund,
+                    'employee_rate': employee_rate,
+                    'employer_rate': employer_rate,
+                    'employee_amount': whole_tugriks(
+                        insurable * employee_rate / 100),
+                    'employer_amount': whole_tugriks(
+                        insurable * employer_rate / 100),
+                    } for fund, employee_rate, employer_rate
+                in rates.get(insured_type_id, [])]
             return (insurable,
                 sum((c['employee_amount'] for c in contributions),
                     Decimal(0)),
@@ -398,48 +423,56 @@ class Declaration(Workflow, ModelSQL, ModelView):
         return assess
 
     @classmethod
-    def _store_lines(cls, declaration, lines):
-        """Create the assessed lines and their contributions in bulk, and the
+    def _assess_lines(cls, assess, lines):
+        """The assessed lines, each with its contributions per fund, and the
         declaration's totals; lines are (row, person id, register number,
         insured type id, wage)"""
-        pool = Pool()
-        Line = pool.get('insurance.declaration.line')
-        Contribution = pool.get('insurance.contribution')
-        assess = declaration.assessor({l[3] for l in lines})
-        values, contributions, sums = [], [], defaultdict(Decimal)
+        assessed, totals = [], dict.fromkeys([
+                'wage_total', 'insurable_total', 'employee_total',
+                'employer_total'], Decimal(0))
         for row, person, number, insured_type, wage in lines:
             insurable, employee, employer, by_fund = assess(
                 wage, insured_type)
-            values.append({
-                    'declaration': declaration.id,
-                    'row': row,
-                    'person': person,
-                    'register_number': number,
-                    'insured_type': insured_type,
-                    'wage': wage,
-                    'insurable_wage': insurable,
-                    'employee_amount': employee,
-                    'employer_amount': employer,
-                    })
-            contributions.append(by_fund)
-            sums['wage_total'] += wage
-            sums['insurable_total'] += insurable
-            sums['employee_total'] += employee
-            sums['employer_total'] += employer
-        # Set-based: the rows are checked and the amounts computed above, so
-        # one INSERT per chunk replaces the per-record ORM create (a national
-        # month is 1.3 million lines)
-        for start in range(0, len(values), CHUNK):
-            chunk = values[start:start + CHUNK]
-            line_ids = _insert(Line, chunk, ids_by=('declaration', 'row'))
-            _insert(Contribution, [dict(c, line=line_ids[v['row']])
-                    for v, by_fund in zip(
-                        chunk, contributions[start:start + CHUNK])
-                    for c in by_fund])
-        cls.write([declaration], dict({
-                    name: sums.get(name, Decimal(0)) for name in [
-                        'wage_total', 'insurable_total', 'employee_total',
-                        'employer_total']}, assessed=True))
+            assessed.append(({
+                        'row': row,
+                        'person': person,
+                        'register_number': number,
+                        'insured_type': insured_type,
+                        'wage': wage,
+                        'insurable_wage': insurable,
+                        'employee_amount': employee,
+                        'employer_amount': employer,
+                        }, by_fund))
+            totals['wage_total'] += wage
+            totals['insurable_total'] += insurable
+            totals['employee_total'] += employee
+            totals['employer_total'] += employer
+        return assessed, totals
+
+    @classmethod
+    def _insert_lines(cls, declarations):
+        """Insert the assessed lines of declarations, (declaration, lines)
+        pairs, and their contributions in bulk: the rows are checked and the
+        amounts computed, so no per-record ORM create is needed (a national
+        month is 1.3 million lines)"""
+        pool = Pool()
+        Line = pool.get('insurance.declaration.line')
+        Contribution = pool.get('insurance.contribution')
+        lines = [(declaration.id, values, by_fund)
+            for declaration, assessed in declarations
+            for values, by_fund in assessed]
+        if not lines:
+            return
+        names = sorted(lines[0][1])
+        line_ids = insert_rows(Line, ['declaration'] + names, [
+                [declaration] + [values[n] for n in names]
+                for declaration, values, _ in lines])
+        names = ['fund', 'employee_rate', 'employer_rate',
+            'employee_amount', 'employer_amount']
+        insert_rows(Contribution, ['line'] + names, [
+                [line_id] + [c[n] for n in names]
+                for line_id, (_, _, by_fund) in zip(line_ids, lines)
+                for c in by_fund])
 
     @classmethod
     @ModelView.button
@@ -447,6 +480,7 @@ class Declaration(Workflow, ModelSQL, ModelView):
         "Compute the insurable wages and the contributions per fund again"
         pool = Pool()
         Line = pool.get('insurance.declaration.line')
+        assessed, writes = [], []
         for declaration in declarations:
             # Lines typed in the client get the rows after the file's
             last = max((l.row or 0 for l in declaration.lines), default=0)
@@ -458,36 +492,127 @@ class Declaration(Workflow, ModelSQL, ModelView):
                         line.register_number, line.insured_type.id,
                         line.wage))
             Line.delete(declaration.lines)
-            cls._store_lines(declaration, lines)
+            lines, totals = cls._assess_lines(declaration.assessor(), lines)
+            assessed.append((declaration, lines))
+            writes.extend(([declaration], dict(totals, assessed=True)))
+        cls._insert_lines(assessed)
+        if writes:
+            cls.write(*writes)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('confirmed')
     def confirm(cls, declarations):
         Configuration = Pool().get('insurance.configuration')
+        # One record list, so that what is read of one is read of all
+        declarations = cls.browse([d.id for d in declarations])
+        # What the officer saw is posted; lines changed since are assessed
+        cls.assess([d for d in declarations if not d.assessed])
+        # Refused before anything is posted or queued
+        errors = cls.check_lines(declarations)
         for declaration in declarations:
-            rows = [DeclaredRow(
-                    l.row or i, l.person.register_number, l.wage)
-                for i, l in enumerate(declaration.lines, 1)]
-            _, errors = cls.check_rows(
-                declaration.employer, declaration.period, rows)
-            if errors:
-                raise DeclarationError(declaration.rec_name, errors)
-        # Refused before anything is assessed, posted or queued
+            if errors.get(declaration.id):
+                raise DeclarationError(
+                    declaration.rec_name, errors[declaration.id])
         books = FundBooks()
         for declaration in declarations:
             books.check(declaration, month_bounds(declaration.period)[1])
-        # What the officer saw is posted; lines changed since are assessed
-        cls.assess([d for d in declarations if not d.assessed])
         limit = Configuration(1).posting_queue_lines
-        now = [d for d in declarations if not limit or len(d.lines) <= limit]
+        counts = cls.line_counts(declarations) if limit else {}
+        now = [d for d in declarations
+            if not limit or counts.get(d.id, 0) <= limit]
         later = [d for d in declarations if d not in now]
         cls.post(now, books)
         if later:
             cls.__queue__.post(later)
 
-    def fund_amounts(self):
-        "The employee and employer contributions per fund"
+    @classmethod
+    def line_counts(cls, declarations):
+        "The number of lines of each declaration, counted in one query"
+        Line = Pool().get('insurance.declaration.line')
+        line = Line.__table__()
+        cursor = Transaction().connection.cursor()
+        counts = {}
+        for chunk in grouped_slice(
+                [d.id for d in declarations], backend.MAX_QUERY_PARAMS):
+            cursor.execute(*line.select(line.declaration, Count(line.id),
+                    where=line.declaration.in_(list(chunk)),
+                    group_by=[line.declaration]))
+            counts.update(cursor)
+        return counts
+
+    @classmethod
+    def check_lines(cls, declarations):
+        """The stored lines checked again as at upload, for all the
+        declarations at once: the month still open, each person declared
+        once and still employed by the employer in the month; every bad row
+        by declaration"""
+        pool = Pool()
+        Line = pool.get('insurance.declaration.line')
+        Employment = pool.get('insurance.employment')
+        Party = pool.get('party.party')
+        Employer = pool.get('insurance.employer')
+        Configuration = pool.get('insurance.configuration')
+        line = Line.__table__()
+        earlier = Line.__table__()
+        declaration = cls.__table__()
+        employment = Employment.__table__()
+        party = Party.__table__()
+        cursor = Transaction().connection.cursor()
+        closed_until = Configuration(1).closed_until
+        errors = defaultdict(list)
+        by_period = defaultdict(list)
+        for record in declarations:
+            by_period[record.period].append(record.id)
+        for period, ids in by_period.items():
+            start, end = month_bounds(period)
+            if closed_until and start <= closed_until:
+                for id_ in ids:
+                    errors[id_].append(RowError(0, None, gettext(
+                                'sigo_insurance.msg_period_closed',
+                                month=f'{start:%Y-%m}',
+                                closed_until=f'{closed_until:%Y-%m}')))
+            # The row a person was first declared on, for the later rows (rows
+            # count from 1)
+            first = earlier.select(Min(earlier.row),
+                where=(earlier.declaration == line.declaration)
+                & (earlier.person == line.person)
+                & (earlier.row < line.row))
+            employed = Exists(employment.select(employment.id,
+                    where=(employment.person == line.person)
+                    & (employment.employer == declaration.employer)
+                    & (employment.start_date <= end)
+                    & ((employment.end_date == Null)
+                        | (employment.end_date >= start))))
+            for chunk in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
+                query = line.join(declaration,
+                    condition=line.declaration == declaration.id
+                    ).join(party, condition=line.person == party.id
+                    ).select(
+                    line.declaration, line.row, party.register_number,
+                    line.person, declaration.employer, first,
+                    where=line.declaration.in_(list(chunk))
+                    & (Greater(first, 0) | ~employed),
+                    order_by=[line.declaration, line.row])
+                cursor.execute(*query)
+                for (declaration_id, row, number, person, employer,
+                        duplicate_of) in cursor.fetchall():
+                    if duplicate_of is not None:
+                        reason = gettext('sigo_insurance.msg_row_duplicate',
+                            first=duplicate_of)
+                    else:
+                        reason = gettext(
+                            'sigo_insurance.msg_row_not_employed',
+                            person=Party(person).rec_name,
+                            employer=Employer(employer).rec_name,
+                            month=f'{start:%Y-%m}')
+                    errors[declaration_id].append(
+                        RowError(row, number, reason))
+        return errors
+
+    @classmethod
+    def fund_amounts(cls, declarations):
+        "The employee and employer contributions per fund, by declaration"
         pool = Pool()
         Fund = pool.get('insurance.fund')
         Line = pool.get('insurance.declaration.line')
@@ -495,17 +620,20 @@ class Declaration(Workflow, ModelSQL, ModelView):
         line = Line.__table__()
         contribution = Contribution.__table__()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*contribution.join(
-                line, condition=contribution.line == line.id).select(
-                contribution.fund,
-                Sum(contribution.employee_amount),
-                Sum(contribution.employer_amount),
-                where=line.declaration == self.id,
-                group_by=[contribution.fund]))
-        return {
-            Fund(fund): (Decimal(str(employee or 0)), Decimal(
-                    str(employer or 0)))
-            for fund, employee, employer in cursor}
+        amounts = {d.id: {} for d in declarations}
+        for chunk in grouped_slice(
+                list(amounts), backend.MAX_QUERY_PARAMS):
+            cursor.execute(*contribution.join(
+                    line, condition=contribution.line == line.id).select(
+                    line.declaration, contribution.fund,
+                    Sum(contribution.employee_amount),
+                    Sum(contribution.employer_amount),
+                    where=line.declaration.in_(list(chunk)),
+                    group_by=[line.declaration, contribution.fund]))
+            for declaration, fund, employee, employer in cursor:
+                amounts[declaration][Fund(fund)] = (
+                    Decimal(str(employee or 0)), Decimal(str(employer or 0)))
+        return amounts
 
     @classmethod
     def post(cls, declarations, books=None):
@@ -515,19 +643,25 @@ class Declaration(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Receivable = pool.get('insurance.receivable')
         books = books or FundBooks()
-        entries = []
+        entries, assessed = [], []
+        fund_amounts = cls.fund_amounts(
+            declarations + [d.corrects for d in declarations if d.corrects])
+        due_dates = {}
         for declaration in declarations:
-            amounts = declaration.fund_amounts()
+            amounts = fund_amounts[declaration.id]
             if declaration.corrects:
                 for fund, (employee, employer) in (
-                        declaration.corrects.fund_amounts().items()):
+                        fund_amounts[declaration.corrects.id].items()):
                     new_employee, new_employer = amounts.get(
                         fund, (Decimal(0), Decimal(0)))
                     amounts[fund] = (
                         new_employee - employee, new_employer - employer)
             date = month_bounds(declaration.period)[1]
             # Dunning counts the delay from the due date of the month
-            due = Receivable.due(declaration.period)
+            if declaration.period not in due_dates:
+                due_dates[declaration.period] = Receivable.due(
+                    declaration.period)
+            due = due_dates[declaration.period]
             party = declaration.employer.party
             for fund in sorted(amounts, key=lambda f: f.sequence or 0):
                 employee, employer = amounts[fund]
@@ -543,8 +677,9 @@ class Declaration(Workflow, ModelSQL, ModelView):
                                     None),
                                 ]))
             # What the employer owes each fund for the month
-            Receivable.add_assessed(declaration.employer, declaration.period,
-                {f: e + r for f, (e, r) in amounts.items() if e or r})
+            assessed.append((declaration.employer, declaration.period,
+                    {f: e + r for f, (e, r) in amounts.items() if e or r}))
+        Receivable.add_assessed(assessed)
         books.post_at_once(entries)
 
     @classmethod

@@ -5,6 +5,7 @@
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields)
 from trytond.modules.sigo_base.model import RecNameSearchMixin
+from trytond.pool import Pool
 
 
 class CodedMixin(RecNameSearchMixin, DeactivableMixin):
@@ -41,6 +42,12 @@ class Fund(CodedMixin, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order.insert(0, ('sequence', 'ASC NULLS LAST'))
+
+    @classmethod
+    def on_modification(cls, mode, funds, field_names=None):
+        super().on_modification(mode, funds, field_names=field_names)
+        # The rates of a month are cached in the funds' order
+        Pool().get('insurance.rate')._in_month_cache.clear()
 
 
 class InsuredType(CodedMixin, ModelSQL, ModelView):

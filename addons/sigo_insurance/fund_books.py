@@ -7,9 +7,10 @@ account.move or, for the bulk of the declarations, written at once"""
 from collections import defaultdict
 from itertools import groupby
 
-from sql import Column, Null
+from sql import Column, Null, Select
 from sql.functions import CurrentTimestamp
 
+from trytond import backend
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.pool import Pool
@@ -31,13 +32,30 @@ def lock_numbering(periods):
 
 
 def insert_rows(Model, names, rows):
-    """Insert the rows into the model's table in as few statements as the
-    backend allows, as ModelSQL.create does, and return their ids in order"""
+    """Insert the rows (values in the order of names) into the model's table
+    and return their ids in order: on PostgreSQL with COPY, as parsing an
+    INSERT of thousands of values cost more than storing them; elsewhere
+    in as few statements as the backend allows, as ModelSQL.create does"""
     transaction = Transaction()
     database = transaction.database
     connection = transaction.connection
     cursor = connection.cursor()
     table = Model.__table__()
+    rows = list(rows)
+    if not rows:
+        return []
+    if backend.name == 'postgresql':
+        ids = database.nextid(connection, Model._table, count=len(rows))
+        ids = ids if isinstance(ids, list) else [ids]
+        cursor.execute(*Select([CurrentTimestamp()]))
+        now, = cursor.fetchone()
+        columns = ', '.join(f'"{n}"' for n in
+            ['id', *names, 'create_uid', 'create_date'])
+        with cursor.copy(
+                f'COPY "{Model._table}" ({columns}) FROM STDIN') as copy:
+            for id_, row in zip(ids, rows):
+                copy.write_row([id_, *row, transaction.user, now])
+        return ids
     columns = [Column(table, n) for n in names] + [
         table.create_uid, table.create_date]
     extra = [transaction.user, CurrentTimestamp()]

@@ -6,9 +6,11 @@ the data records them, and every month uses the records in force on its
 first day"""
 from decimal import ROUND_HALF_UP, Decimal
 
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import ValidationError
+from trytond.pool import Pool
 
 RATE_DIGITS = (6, 3)
 TUGRIK = Decimal(1)
@@ -24,6 +26,7 @@ class ContributionRate(ModelSQL, ModelView):
     __name__ = 'insurance.rate'
     __string__ = "Contribution Rate"
     _history = True
+    _in_month_cache = Cache('insurance.rate.in_month', context=False)
     fund = fields.Many2One(
         'insurance.fund', "Fund", required=True, ondelete='RESTRICT')
     insured_type = fields.Many2One(
@@ -68,26 +71,39 @@ class ContributionRate(ModelSQL, ModelView):
         return Decimal(0)
 
     @classmethod
-    def table(cls, insured_types, risk_classes, month):
-        """The rates in force for the month: {(fund, insured type, risk
-        class): rate}, a risk class's own rate before the general one"""
-        rates = cls.search([
-                ('insured_type', 'in', [t.id for t in insured_types]),
-                ('start_date', '<=', month),
-                ['OR',
-                    ('risk_class', '=', None),
-                    ('risk_class', 'in', [c.id for c in risk_classes if c]),
-                    ],
-                ], order=[('start_date', 'ASC')])
-        latest = {}
-        for rate in rates:
-            latest[(rate.fund, rate.insured_type, rate.risk_class)] = rate
-        return latest
+    def on_modification(cls, mode, rates, field_names=None):
+        super().on_modification(mode, rates, field_names=field_names)
+        cls._in_month_cache.clear()
 
     @classmethod
-    def find(cls, table, fund, insured_type, risk_class):
-        return (table.get((fund, insured_type, risk_class))
-            or table.get((fund, insured_type, None)))
+    def in_month(cls, month, risk_class):
+        """The rates in force for the month for an employer of the risk
+        class, by insured type id: [(fund id, employee %, employer %)] in
+        the funds' order, a risk class's own rate before the general one;
+        cached, as every declaration of the month asks the same"""
+        Fund = Pool().get('insurance.fund')
+        key = (month, risk_class.id if risk_class else None)
+        rates = cls._in_month_cache.get(key)
+        if rates is not None:
+            return rates
+        latest = {}
+        for rate in cls.search([
+                    ('start_date', '<=', month),
+                    ['OR',
+                        ('risk_class', '=', None),
+                        ('risk_class', '=', key[1]),
+                        ],
+                    ], order=[('start_date', 'ASC')]):
+            latest[rate.fund.id, rate.insured_type.id,
+                bool(rate.risk_class)] = rate
+        funds = Fund.search([])
+        rates = {insured_type: [
+                (f.id, r.employee_rate, r.employer_rate) for f in funds
+                for r in [latest.get((f.id, insured_type, True))
+                    or latest.get((f.id, insured_type, False))] if r]
+            for insured_type in {t for _, t, _ in latest}}
+        cls._in_month_cache.set(key, rates)
+        return rates
 
 
 class WageLimit(ModelSQL, ModelView):

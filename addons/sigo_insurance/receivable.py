@@ -12,8 +12,10 @@ from sql import Cast
 from sql.aggregate import Min, Sum
 from sql.conditionals import Case
 
+from trytond import backend
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .declaration import AMOUNT, RECEIVABLE_FROM_EMPLOYERS, month_bounds
@@ -69,22 +71,35 @@ class Receivable(ModelSQL, ModelView):
         return month_bounds(month)[1] + dt.timedelta(days=days)
 
     @classmethod
-    def add_assessed(cls, employer, month, amounts):
-        "Add what a declaration assesses (or corrects) per fund for a month"
-        existing = {r.fund: r for r in cls.search([
-                    ('employer', '=', employer.id),
-                    ('month', '=', month),
-                    ])}
-        records = []
-        for fund, amount in amounts.items():
-            receivable = existing.get(fund) or cls(
-                employer=employer, month=month, fund=fund,
-                due_date=cls.due(month), assessed=Decimal(0),
-                penalty=Decimal(0), paid=Decimal(0))
-            receivable.assessed += amount
-            receivable.update_outstanding()
-            records.append(receivable)
-        cls.save(records)
+    def add_assessed(cls, assessments):
+        """Add what declarations assess (or correct) per fund for a month;
+        assessments are (employer, month, {fund: amount}), read and saved
+        at once for a batch of declarations"""
+        receivables = {}
+        for chunk in grouped_slice(assessments, backend.MAX_QUERY_PARAMS):
+            chunk = list(chunk)
+            for receivable in cls.search([
+                        ('employer', 'in', list({e.id for e, _, _ in chunk})),
+                        ('month', 'in', list({m for _, m, _ in chunk})),
+                        ]):
+                receivables[receivable.employer.id, receivable.month,
+                    receivable.fund.id] = receivable
+        due_dates, changed = {}, {}
+        for employer, month, amounts in assessments:
+            if month not in due_dates:
+                due_dates[month] = cls.due(month)
+            for fund, amount in amounts.items():
+                key = employer.id, month, fund.id
+                if key not in receivables:
+                    receivables[key] = cls(
+                        employer=employer, month=month, fund=fund,
+                        due_date=due_dates[month], assessed=Decimal(0),
+                        penalty=Decimal(0), paid=Decimal(0))
+                receivable = receivables[key]
+                receivable.assessed += amount
+                receivable.update_outstanding()
+                changed[key] = receivable
+        cls.save(list(changed.values()))
 
     def update_outstanding(self):
         self.outstanding = self.assessed + self.penalty - self.paid

@@ -17,7 +17,6 @@ from trytond.modules.sigo_insurance.fund_books import insert_rows
 from trytond.modules.sigo_insurance.rate import RATE_DIGITS, whole_tugriks
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 
@@ -156,10 +155,8 @@ class Indexation(Workflow, ModelSQL, ModelView):
         for indexation in indexations:
             now = dict(indexation.current_amounts())
             previewed = {}
-            for sub in grouped_slice(Line.search(
-                        [('indexation', '=', indexation.id)])):
-                for line in sub:
-                    previewed[line.award.id] = line
+            for line in Line.search([('indexation', '=', indexation.id)]):
+                previewed[line.award.id] = line
             for award_id in set(now) ^ set(previewed):
                 raise ValidationError(gettext(
                         'sigo_pension.msg_indexation_stale',

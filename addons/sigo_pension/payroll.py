@@ -18,6 +18,7 @@ from sql.conditionals import Coalesce
 from sql.functions import CurrentTimestamp
 from sql.operators import Exists, Greater
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
@@ -177,7 +178,8 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         line = Line.__table__()
         cursor = Transaction().connection.cursor()
         result = {n: {p.id: 0 for p in payrolls} for n in names}
-        for sub_ids in grouped_slice([p.id for p in payrolls]):
+        for sub_ids in grouped_slice(
+                [p.id for p in payrolls], backend.MAX_QUERY_PARAMS):
             cursor.execute(*line.select(line.payroll, Count(line.id),
                     Sum(line.amount),
                     where=reduce_ids(line.payroll, sub_ids),
@@ -337,7 +339,7 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
                     | Greater(stopped, first_paid))))
         award_ids = [i for i, in cursor]
         paid = defaultdict(Decimal)
-        for sub_ids in grouped_slice(award_ids):
+        for sub_ids in grouped_slice(award_ids, backend.MAX_QUERY_PARAMS):
             cursor.execute(*line.select(
                     line.award, line.month, Sum(line.amount),
                     where=reduce_ids(line.award, sub_ids)
@@ -349,7 +351,7 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
                 paid[award_id, month] += Decimal(str(total))
         rows = []
         awards = {}
-        for sub_ids in grouped_slice(award_ids):
+        for sub_ids in grouped_slice(award_ids, backend.MAX_QUERY_PARAMS):
             awards.update((a.id, a) for a in Award.browse(list(sub_ids)))
         for (award_id, month), total in sorted(paid.items()):
             award = awards[award_id]

@@ -73,17 +73,18 @@ def prepare(lines, per_employer):
 
 
 def declare_and_confirm(employers):
-    "Each employer's file, checked, assessed, then confirmed and posted"
+    "The employers' files checked, assessed and stored, then confirmed and posted"
     from trytond.modules.sigo_insurance.declaration import DeclaredRow
     from trytond.pool import Pool
     pool = Pool()
     Declaration = pool.get('insurance.declaration')
     Employer = pool.get('insurance.employer')
-    for employer_id, rows in employers:
-        declaration, _ = Declaration.create_from_rows(
-            Employer(employer_id), MONTH, [DeclaredRow(i, n, w)
-                for i, (n, w) in enumerate(rows, 2)])
-        Declaration.confirm([declaration])
+    stored = Declaration.create_from_files([
+            (Employer(employer_id), MONTH, [DeclaredRow(i, n, w)
+                    for i, (n, w) in enumerate(rows, 2)])
+            for employer_id, rows in employers])
+    # The officer selects the office's uploaded declarations and confirms
+    Declaration.confirm([declaration for declaration, _ in stored])
 
 
 def copy_baseline(uri, employers):
