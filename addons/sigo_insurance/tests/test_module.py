@@ -135,6 +135,69 @@ class SigoInsuranceTestCase(ModuleTestCase):
         self.assertEqual(Line.search([]), [])
 
     @with_transaction()
+    def test_batch_with_a_bad_file_stores_nothing(self):
+        "A batch of files with one bad file stores none of them"
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Line = pool.get('insurance.declaration.line')
+        good = create_employer()
+        bad = create_employer('5123457', people=(('Дорж', 'АР90051513'),))
+        with self.assertRaises(DeclarationError) as context:
+            Declaration.create_from_files([
+                    (good, MAY, [
+                            DeclaredRow(2, 'АР90051512', Decimal('1000000'))]),
+                    (bad, MAY, [
+                            DeclaredRow(2, 'АР90051513', Decimal('900000')),
+                            DeclaredRow(3, 'АР90051512', Decimal('800000'))]),
+                    ])
+        self.assertIn("5123457", context.exception.message)
+        self.assertEqual([e.row for e in context.exception.errors], [3])
+        self.assertEqual(Declaration.search([]), [])
+        self.assertEqual(Line.search([]), [])
+
+    @with_transaction()
+    def test_month_filed_twice_in_a_batch(self):
+        """A month filed twice in one batch is stored as if sent twice: the
+        second file replaces the first, not yet confirmed"""
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        employer = create_employer()
+        (first, created_first), (second, created_second) = (
+            Declaration.create_from_files([
+                    (employer, MAY, [
+                            DeclaredRow(2, 'АР90051512', Decimal('1000000'))]),
+                    (employer, MAY, [
+                            DeclaredRow(2, 'АР90051512', Decimal('1200000'))]),
+                    ]))
+        self.assertTrue(created_first and created_second)
+        stored, = Declaration.search([])
+        self.assertEqual(stored, second)
+        self.assertEqual(stored.version, 1)
+        self.assertEqual(stored.wage_total, Decimal('1200000'))
+
+    @with_transaction()
+    def test_new_rate_applies_when_assessed_again(self):
+        "A new rate of a month applies when its declarations are reassessed"
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Rate = pool.get('insurance.rate')
+        ModelData = pool.get('ir.model.data')
+        employer = create_employer()
+        declaration, _ = Declaration.create_from_rows(employer, MAY, [
+                DeclaredRow(2, 'АР90051512', Decimal('1000000'))])
+        self.assertEqual(declaration.employee_total, Decimal('115000'))
+        Rate.create([{
+                    'fund': ModelData.get_id('sigo_insurance', 'fund_pen'),
+                    'insured_type': ModelData.get_id(
+                        'sigo_insurance', 'insured_type_01'),
+                    'start_date': MAY,
+                    'employee_rate': Decimal('9.5'),
+                    'employer_rate': Decimal('8.5'),
+                    }])
+        Declaration.assess([declaration])
+        self.assertEqual(declaration.employee_total, Decimal('125000'))
+
+    @with_transaction()
     def test_missing_wage_limit(self):
         "A month before any recorded minimum wage is refused with a reason"
         pool = Pool()
@@ -182,6 +245,27 @@ class SigoInsuranceTestCase(ModuleTestCase):
         with self.assertRaises(DeclarationError) as context:
             Declaration.confirm([declaration])
         self.assertIn("not employed", context.exception.description)
+        self.assertEqual(declaration.state, 'draft')
+
+    @with_transaction()
+    def test_confirm_finds_person_typed_twice(self):
+        "A person typed twice in the client is refused at confirmation"
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Party = pool.get('party.party')
+        employer = create_employer()
+        person, = Party.search([('register_number', '=', 'АР90051512')])
+        declaration, = Declaration.create([{
+                    'employer': employer.id, 'period': MAY,
+                    'lines': [('create', [
+                                {'person': person.id,
+                                    'wage': Decimal('900000')},
+                                {'person': person.id,
+                                    'wage': Decimal('100000')}])]}])
+        with self.assertRaises(DeclarationError) as context:
+            Declaration.confirm([declaration])
+        self.assertEqual([e.row for e in context.exception.errors], [2])
+        self.assertIn("АР90051512", context.exception.description)
         self.assertEqual(declaration.state, 'draft')
 
     @with_transaction()
