@@ -87,15 +87,18 @@ class FundBooks:
 
     def __init__(self):
         self.accounts, self.periods, self.today = {}, {}, {}
+        self.companies = {}
         self.journal_periods = set()
         self.funds = Pool().get('insurance.fund').search([])
 
     def company(self, fund, origin):
-        if not fund.entity or not fund.entity.company:
-            raise UserError(gettext(
-                    'sigo_insurance.msg_fund_books_not_open',
-                    fund=fund.rec_name, origin=origin.rec_name))
-        return fund.entity.company
+        if fund.id not in self.companies:
+            if not fund.entity or not fund.entity.company:
+                raise UserError(gettext(
+                        'sigo_insurance.msg_fund_books_not_open',
+                        fund=fund.rec_name, origin=origin.rec_name))
+            self.companies[fund.id] = fund.entity.company
+        return self.companies[fund.id]
 
     def account(self, company, code):
         """The company's account of the code; each company's chart read at
