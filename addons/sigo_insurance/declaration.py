@@ -8,7 +8,7 @@ import hashlib
 from collections import defaultdict, namedtuple
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from sql import Literal, Null
+from sql import Literal
 from sql.aggregate import Count, Min, Sum
 from sql.operators import Exists, Greater
 
@@ -222,6 +222,16 @@ class Declaration(Workflow, ModelSQL, ModelView):
                             'sigo_insurance.msg_declaration_delete_confirmed',
                             declaration=declaration.rec_name))
 
+    @staticmethod
+    def _closed_month_errors(closed_until, month_start):
+        "The error of a month within the closed periods, if it is"
+        if closed_until and month_start <= closed_until:
+            return [RowError(0, None, gettext(
+                        'sigo_insurance.msg_period_closed',
+                        month=f'{month_start:%Y-%m}',
+                        closed_until=f'{closed_until:%Y-%m}'))]
+        return []
+
     @classmethod
     def check_rows(cls, employer, period, rows):
         """Check declared rows before anything is stored: return the people
@@ -230,14 +240,8 @@ class Declaration(Workflow, ModelSQL, ModelView):
         Party = pool.get('party.party')
         Employment = pool.get('insurance.employment')
         Configuration = pool.get('insurance.configuration')
-        errors = []
         start, end = month_bounds(period)
-        closed_until = Configuration(1).closed_until
-        if closed_until and start <= closed_until:
-            errors.append(RowError(0, None, gettext(
-                        'sigo_insurance.msg_period_closed',
-                        month=f'{start:%Y-%m}',
-                        closed_until=f'{closed_until:%Y-%m}')))
+        errors = cls._closed_month_errors(Configuration(1).closed_until, start)
         numbers = {}
         for row in rows:
             number = register_number.normalize(row.register_number or '')
@@ -566,12 +570,9 @@ class Declaration(Workflow, ModelSQL, ModelView):
             by_period[record.period].append(record.id)
         for period, ids in by_period.items():
             start, end = month_bounds(period)
-            if closed_until and start <= closed_until:
-                for id_ in ids:
-                    errors[id_].append(RowError(0, None, gettext(
-                                'sigo_insurance.msg_period_closed',
-                                month=f'{start:%Y-%m}',
-                                closed_until=f'{closed_until:%Y-%m}')))
+            for id_ in ids:
+                errors[id_].extend(
+                    cls._closed_month_errors(closed_until, start))
             # The row a person was first declared on, for the later rows (rows
             # count from 1)
             first = earlier.select(Min(earlier.row),
@@ -581,9 +582,7 @@ class Declaration(Workflow, ModelSQL, ModelView):
             employed = Exists(employment.select(employment.id,
                     where=(employment.person == line.person)
                     & (employment.employer == declaration.employer)
-                    & (employment.start_date <= end)
-                    & ((employment.end_date == Null)
-                        | (employment.end_date >= start))))
+                    & Employment.overlaps_month(employment, start, end)))
             for chunk in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
                 query = line.join(declaration,
                     condition=line.declaration == declaration.id

@@ -137,6 +137,12 @@ class Employment(ModelSQL, ModelView):
     def get_rec_name(self, name):
         return f'{self.person.rec_name} @ {self.employer.rec_name}'
 
+    @staticmethod
+    def overlaps_month(table, month_start, month_end):
+        "The SQL condition on an employment table: in force in the month"
+        return ((table.start_date <= month_end)
+            & ((table.end_date == Null) | (table.end_date >= month_start)))
+
     @classmethod
     def in_month_by_person(cls, employer, month_start, month_end):
         """The employments of the employer that overlap the month, by person:
@@ -147,9 +153,7 @@ class Employment(ModelSQL, ModelView):
         cursor.execute(*table.select(
                 table.person, table.id, table.insured_type,
                 where=(table.employer == employer.id)
-                & (table.start_date <= month_end)
-                & ((table.end_date == Null)
-                    | (table.end_date >= month_start)),
+                & cls.overlaps_month(table, month_start, month_end),
                 order_by=[table.start_date.asc, table.id.asc]))
         return {person: (id_, insured_type)
             for person, id_, insured_type in cursor}
