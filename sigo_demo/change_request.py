@@ -11,15 +11,24 @@ from trytond.transaction import Transaction
 
 from .sigo_base import DEMO_PASSWORD
 
-# login, name, change-management group
+# login, name, change-management group, what they do
 PEOPLE = [
-    ('change.manager', "Ганзориг Өөрчлөлт", 'group_change_manager'),
-    ('cab.security', "Мөнхцэцэг Аюулгүй", 'group_change_advisory_board'),
-    ('owner.insurance', "Энхбаяр Даатгал", None),
-    ('owner.benefits', "Алтанцэцэг Тэтгэмж", None),
-    ('dev.payroll', "Билгүүн Хөгжүүлэгч", None),
-    ('dev.web', "Анужин Хөгжүүлэгч", None),
+    ('change.manager', "Ганзориг Өөрчлөлт", 'group_change_manager',
+        "change manager"),
+    ('cab.security', "Мөнхцэцэг Аюулгүй", 'group_change_advisory_board',
+        "change advisory board"),
+    ('owner.insurance', "Энхбаяр Даатгал", None, "system owner"),
+    ('owner.benefits', "Алтанцэцэг Тэтгэмж", None, "system owner"),
+    ('dev.payroll', "Билгүүн Хөгжүүлэгч", None, "developer"),
+    ('dev.web', "Анужин Хөгжүүлэгч", None, "developer"),
     ]
+
+
+def demo_logins():
+    "(login, what they do) of the change-management staff, for ./run demo"
+    return [(login, role) for login, _, _, role in PEOPLE]
+
+
 # code, name, owner, criticality, production host, development host
 SYSTEMS = [
     ('E-SIGO', "Contributions web system (e-SIGO)", 'owner.insurance',
@@ -100,7 +109,7 @@ def generate(scale, random):
                 'groups': [('add', [it_group] + ([ModelData.get_id(
                                     'change_request', group)]
                             if group else []))],
-                } for login, name, group in PEOPLE])
+                } for login, name, group, _ in PEOPLE])
     users = {u.login: u for u in User.search([
                 ('login', 'in', [p[0] for p in PEOPLE] + ['it.admin'])])}
 

@@ -36,6 +36,9 @@ def main(args):
 
 def print_logins():
     from sigo_demo.authentication_totp import DEMO_TOTP_KEY, TOTP_USERS
+    from sigo_demo.change_request import demo_logins as change_logins
+    from sigo_demo.gosws_hdf import STAFF as WELFARE_STAFF
+    from sigo_demo.helpdesk import AGENTS
     from sigo_demo.sigo_base import DEMO_PASSWORD, demo_logins
     print()
     print("Web client: http://127.0.0.1:8000/  (database: %s)" % NAME)
@@ -44,6 +47,12 @@ def print_logins():
     print(f"  {'admin':<24} {database.ADMIN_PASSWORD:<12} administrator")
     for login, role, office in demo_logins():
         print(f"  {login:<24} {DEMO_PASSWORD:<12} {role}, {office}")
+    for login, _, _, office in WELFARE_STAFF:
+        print(f"  {login:<24} {DEMO_PASSWORD:<12} welfare payments, {office}")
+    for login, _, team in AGENTS:
+        print(f"  {login:<24} {DEMO_PASSWORD:<12} help desk agent, {team}")
+    for login, role in change_logins():
+        print(f"  {login:<24} {DEMO_PASSWORD:<12} {role}")
     print()
     print(f"  {', '.join(TOTP_USERS)} also needs a one-time code: add the key "
         f"{DEMO_TOTP_KEY} to an authenticator app.")
