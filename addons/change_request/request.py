@@ -8,6 +8,7 @@ from trytond import config
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.sigo_base.model import RecNameSearchMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If, In
 from trytond.sendmail import send_message_transactional
@@ -44,11 +45,12 @@ def selection_string(record, field, value):
     return dict(record.fields_get([field])[field]['selection'])[value]
 
 
-class ChangeRequest(Workflow, ModelSQL, ModelView):
+class ChangeRequest(RecNameSearchMixin, Workflow, ModelSQL, ModelView):
     "A planned modification of an IT system, approved before it is made"
     __name__ = 'change.request'
     __string__ = "Change Request"
     _rec_name = 'number'
+    _rec_name_search = ['number', 'title']
 
     _draft = {'readonly': Eval('state') != 'draft'}
 
@@ -222,18 +224,6 @@ class ChangeRequest(Workflow, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.number} {self.title}'
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('number', operator, operand, *extra),
-            ('title', operator, operand, *extra),
-            ]
 
     @classmethod
     def preprocess_values(cls, mode, values):
@@ -438,9 +428,7 @@ class ChangeRequest(Workflow, ModelSQL, ModelView):
         User = pool.get('res.user')
         ModelData = pool.get('ir.model.data')
         group = ModelData.get_id('change_request', 'group_change_manager')
-        recipients = sorted({u.email for u in User.search([
-                        ('groups', '=', group),
-                        ]) if u.email})
+        recipients = sorted(User.group_addresses(group))
         if not recipients:
             return
         email = EmailMessage()

@@ -2,6 +2,7 @@
 # file at the top level of this repository contains the full copyright notices
 # and license terms.
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
+from trytond.modules.sigo_base.model import RecNameSearchMixin
 from trytond.pool import Pool
 from trytond.transaction import without_check_access
 
@@ -13,10 +14,11 @@ CRITICALITY = [
     ]
 
 
-class System(DeactivableMixin, ModelSQL, ModelView):
+class System(RecNameSearchMixin, DeactivableMixin, ModelSQL, ModelView):
     "An IT system of the office that changes and production access concern"
     __name__ = 'change.system'
     __string__ = "IT System"
+    _rec_name_search = ['code', 'name']
 
     code = fields.Char("Code", required=True)
     name = fields.Char("Name", required=True, translate=True)
@@ -47,18 +49,6 @@ class System(DeactivableMixin, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'[{self.code}] {self.name}'
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('code', operator, operand, *extra),
-            ('name', operator, operand, *extra),
-            ]
 
 
 class Environment(ModelSQL, ModelView):

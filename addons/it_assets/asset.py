@@ -7,6 +7,7 @@ import datetime as dt
 
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.modules.sigo_base.model import RecNameSearchMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
@@ -42,13 +43,14 @@ def compliance_date():
     return Transaction().context.get('date') or dt.date.today()
 
 
-class Asset(Workflow, ModelSQL, ModelView):
+class Asset(RecNameSearchMixin, Workflow, ModelSQL, ModelView):
     """IT staff at head office manage the equipment of every office, so the
     register is central: it is not scoped by office jurisdiction, the IT
     group alone reads and edits it"""
     __name__ = 'it.asset'
     __string__ = "IT Asset"
     _rec_name = 'code'
+    _rec_name_search = ['code', 'serial_number', 'model']
 
     code = fields.Char(
         "Asset Tag", required=True,
@@ -143,19 +145,6 @@ class Asset(Workflow, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.code} ({self.model})' if self.model else self.code
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('code', operator, operand, *extra),
-            ('serial_number', operator, operand, *extra),
-            ('model', operator, operand, *extra),
-            ]
 
     @classmethod
     def get_os_status(cls, assets, name):

@@ -23,13 +23,9 @@ class Asset(metaclass=PoolMeta):
         Configuration = pool.get('it.asset.configuration')
         ModelData = pool.get('ir.model.data')
         User = pool.get('res.user')
-        addresses = [a.strip() for a in (
-                Configuration(1).alert_email or '').split(',') if a.strip()]
-        group = ModelData.get_id('sigo_base', 'group_it')
-        for user in User.search([('groups', '=', group)]):
-            if user.email and user.email not in addresses:
-                addresses.append(user.email)
-        return addresses
+        return User.group_addresses(
+            ModelData.get_id('sigo_base', 'group_it'),
+            Configuration(1).alert_email)
 
     @classmethod
     def alert_warranty_expiry(cls):

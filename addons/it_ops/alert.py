@@ -45,13 +45,9 @@ class Alert(ModelSQL, ModelView):
         Configuration = pool.get('it_ops.configuration')
         ModelData = pool.get('ir.model.data')
         User = pool.get('res.user')
-        addresses = [a.strip() for a in (
-                Configuration(1).alert_email or '').split(',') if a.strip()]
-        group = ModelData.get_id('sigo_base', 'group_it')
-        for user in User.search([('groups', '=', group)]):
-            if user.email and user.email not in addresses:
-                addresses.append(user.email)
-        return addresses
+        return User.group_addresses(
+            ModelData.get_id('sigo_base', 'group_it'),
+            Configuration(1).alert_email)
 
     @classmethod
     def raise_alert(cls, kind, database, origin, message):

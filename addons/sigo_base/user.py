@@ -30,6 +30,18 @@ class User(metaclass=PoolMeta):
         cls._context_fields.insert(0, 'office')
 
     @classmethod
+    def group_addresses(cls, group, addresses=''):
+        """The comma-separated addresses configured, then the e-mail of
+        every member of the group (a res.group id), each once: who is told
+        of an alert or a job's findings"""
+        result = [a.strip() for a in (addresses or '').split(',')
+            if a.strip()]
+        for user in cls.search([('groups', '=', group)]):
+            if user.email and user.email not in result:
+                result.append(user.email)
+        return result
+
+    @classmethod
     def get_jurisdiction_offices(cls):
         "Return the ids of the offices whose records the user may access"
         pool = Pool()
