@@ -4,9 +4,7 @@
 """Payment cycles: the entitlements of a programme's beneficiaries for a
 month, each register number paid once; approved by a second user (maker
 and checker), posted to GOSWS/HDF's books, paid through a file per bank"""
-import csv
 import datetime as dt
-import io
 from collections import defaultdict
 from decimal import Decimal
 
@@ -15,7 +13,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.sigo_base.jurisdiction import JurisdictionMixin
-from trytond.modules.sigo_insurance.spreadsheet import Workbook
+from trytond.modules.sigo_insurance.spreadsheet import bank_transfer_file
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -561,16 +559,5 @@ def transfer_file(cycle, bank, format):
         gettext('gosws_hdf.msg_file_name'),
         gettext('gosws_hdf.msg_file_account'),
         gettext('gosws_hdf.msg_file_amount')]
-    rows = transfer_lines(cycle, bank)
-    if format == 'csv':
-        output = io.StringIO()
-        writer = csv.writer(output, lineterminator='\r\n')
-        writer.writerow(headings)
-        for register_number, name, account, amount in rows:
-            writer.writerow([register_number, name, account, f'{amount:.2f}'])
-        return output.getvalue().encode('utf-8')
-    workbook = Workbook()
-    sheet = workbook.sheet(bank.rec_name[:31], bank.rec_name, cycle.rec_name)
-    workbook.table(sheet, 3, headings, [list(r) for r in rows],
-        [None, None, None, 'money'], totals=[3])
-    return workbook.close()
+    return bank_transfer_file(headings, transfer_lines(cycle, bank),
+        bank.rec_name, cycle.rec_name, format)

@@ -2,7 +2,8 @@
 # file at the top level of this repository contains the full copyright notices
 # and license terms.
 """Tables of figures in an XLSX sheet, as the employer statement and the
-insurance book print them"""
+insurance book print them, and the transfer files banks import"""
+import csv
 import io
 
 import xlsxwriter
@@ -59,3 +60,21 @@ class Workbook:
     def close(self):
         self.book.close()
         return self.output.getvalue()
+
+
+def bank_transfer_file(headings, rows, bank, title, format):
+    """The file a bank imports to pay: rows of (register number, name,
+    account number, amount) under the headings, as CSV or XLSX"""
+    if format == 'csv':
+        output = io.StringIO()
+        writer = csv.writer(output, lineterminator='\r\n')
+        writer.writerow(headings)
+        for register_number, name, account, amount in rows:
+            writer.writerow(
+                [register_number, name, account, f'{amount:.2f}'])
+        return output.getvalue().encode('utf-8')
+    workbook = Workbook()
+    sheet = workbook.sheet(bank[:31], bank, title)
+    workbook.table(sheet, 3, headings, [list(r) for r in rows],
+        [None, None, None, 'money'], totals=[3])
+    return workbook.close()

@@ -6,9 +6,7 @@ that no payroll has paid yet (one INSERT ... SELECT for the half million
 awards), arrears for awards paid the first time, corrections paying only the
 differences, the posting to the pension fund, the bank transfer and a
 transfer file per bank"""
-import csv
 import datetime as dt
-import io
 from collections import defaultdict
 from decimal import Decimal
 
@@ -27,7 +25,7 @@ from trytond.modules.sigo_insurance.declaration import AMOUNT
 from trytond.modules.sigo_insurance.fund_books import (
     FundBooks, insert_rows, lock_numbering)
 from trytond.modules.sigo_insurance.payment import CASH_AT_BANK
-from trytond.modules.sigo_insurance.spreadsheet import Workbook
+from trytond.modules.sigo_insurance.spreadsheet import bank_transfer_file
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice, reduce_ids
@@ -614,17 +612,5 @@ def transfer_file(payroll, bank, format):
         gettext('sigo_pension.msg_file_name'),
         gettext('sigo_pension.msg_file_account'),
         gettext('sigo_pension.msg_file_amount')]
-    rows = transfer_lines(payroll, bank)
-    if format == 'csv':
-        output = io.StringIO()
-        writer = csv.writer(output, lineterminator='\r\n')
-        writer.writerow(headings)
-        for register_number, name, account, total in rows:
-            writer.writerow([register_number, name, account, f'{total:.2f}'])
-        return output.getvalue().encode('utf-8')
-    workbook = Workbook()
-    sheet = workbook.sheet(bank.rec_name[:31], bank.rec_name,
-        payroll.rec_name)
-    workbook.table(sheet, 3, headings, [list(r) for r in rows],
-        [None, None, None, 'money'], totals=[3])
-    return workbook.close()
+    return bank_transfer_file(headings, transfer_lines(payroll, bank),
+        bank.rec_name, payroll.rec_name, format)
