@@ -1,0 +1,67 @@
+# This file is part of the SIGO/GOSWS social protection system. The COPYRIGHT
+# file at the top level of this repository contains the full copyright notices
+# and license terms.
+"""Counting what portal visitors try (logins, uploads, reset e-mails) so that
+a flood from one address or against one account is refused"""
+import datetime as dt
+
+from sql.aggregate import Count
+from sql.functions import CurrentTimestamp
+
+from trytond.model import Index, ModelSQL, fields
+from trytond.transaction import Transaction
+
+
+class Attempt(ModelSQL):
+    "An attempt counted against a portal rate limit"
+    __name__ = 'web.portal.attempt'
+    __string__ = "Portal Attempt"
+    bucket = fields.Char("Bucket", required=True)
+    key = fields.Char(
+        "Key", required=True, strip=False,
+        help="The web user, e-mail address or client address counted.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(
+                t,
+                (t.bucket, Index.Equality()),
+                (t.key, Index.Equality(cardinality='high')),
+                (t.create_date, Index.Range())))
+
+    @classmethod
+    def count(cls, bucket, key, window_seconds):
+        """The attempts of the window, read in a transaction of their own:
+        what other requests just counted is seen"""
+        with Transaction().new_transaction(readonly=True):
+            table = cls.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.select(Count(),
+                    where=(table.bucket == bucket) & (table.key == key)
+                    & (table.create_date >= CurrentTimestamp()
+                        - dt.timedelta(seconds=window_seconds))))
+            return cursor.fetchone()[0]
+
+    @classmethod
+    def add(cls, bucket, key, window_seconds):
+        """Count one attempt in its own committed transaction: the request
+        that failed may roll back, its attempt must stay"""
+        with Transaction().new_transaction():
+            table = cls.__table__()
+            cursor = Transaction().connection.cursor()
+            # What is older than the window counts no more
+            cursor.execute(*table.delete(
+                    where=(table.bucket == bucket)
+                    & (table.create_date < CurrentTimestamp()
+                        - dt.timedelta(seconds=window_seconds))))
+            cls.create([{'bucket': bucket, 'key': key}])
+
+    @classmethod
+    def clear(cls, bucket, key):
+        with Transaction().new_transaction():
+            table = cls.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.delete(
+                    where=(table.bucket == bucket) & (table.key == key)))
