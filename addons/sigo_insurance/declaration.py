@@ -22,7 +22,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .fund_books import FundBooks, insert_rows
+from .fund_books import FundBooks, insert_rows, lock_numbering
 from .rate import whole_tugriks
 
 AMOUNT = (16, 2)
@@ -511,6 +511,7 @@ class Declaration(Workflow, ModelSQL, ModelView):
         # One record list, so that what is read of one is read of all
         declarations = cls.browse([d.id for d in declarations])
         # What the officer saw is posted; lines changed since are assessed
+        # (uploaded files were assessed when stored)
         cls.assess([d for d in declarations if not d.assessed])
         # Refused before anything is posted or queued
         errors = cls.check_lines(declarations)
@@ -526,6 +527,10 @@ class Declaration(Workflow, ModelSQL, ModelView):
         now = [d for d in declarations
             if not limit or counts.get(d.id, 0) <= limit]
         later = [d for d in declarations if d not in now]
+        # The numbering locks before the amounts are read: taken at posting,
+        # they restart the transaction after all of it was done
+        if now:
+            lock_numbering(set(books.periods.values()))
         cls.post(now, books)
         if later:
             cls.__queue__.post(later)

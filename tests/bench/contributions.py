@@ -72,8 +72,8 @@ def prepare(lines, per_employer):
     return employers
 
 
-def declare_and_confirm(employers):
-    "The employers' files checked, assessed and stored, then confirmed and posted"
+def declare(employers):
+    "The employers' files checked, assessed and stored; their declarations"
     from trytond.modules.sigo_insurance.declaration import DeclaredRow
     from trytond.pool import Pool
     pool = Pool()
@@ -83,8 +83,14 @@ def declare_and_confirm(employers):
             (Employer(employer_id), MONTH, [DeclaredRow(i, n, w)
                     for i, (n, w) in enumerate(rows, 2)])
             for employer_id, rows in employers])
-    # The officer selects the office's uploaded declarations and confirms
-    Declaration.confirm([declaration for declaration, _ in stored])
+    return [declaration.id for declaration, _ in stored]
+
+
+def confirm(declaration_ids):
+    "The officer selects the office's uploaded declarations and confirms"
+    from trytond.pool import Pool
+    Declaration = Pool().get('insurance.declaration')
+    Declaration.confirm(Declaration.browse(declaration_ids))
 
 
 def copy_baseline(uri, employers):
@@ -131,9 +137,10 @@ def main():
         print(f"{options.scale} employees of {len(employers)} employers "
             f"prepared in {time.monotonic() - start:.0f} s", file=sys.stderr)
         start = time.monotonic()
-        # One commit per twenty employers, as offices confirm in turn
+        # Twenty employers' files stored in one request, then confirmed by
+        # the officer in another, as offices work in turn
         for group in chunks(employers, 20):
-            in_transaction(NAME, declare_and_confirm, group)
+            in_transaction(NAME, confirm, in_transaction(NAME, declare, group))
         elapsed = time.monotonic() - start
         baseline = copy_baseline(uri, employers)
         moves = in_transaction(NAME, lambda: Pool().get(
