@@ -37,6 +37,9 @@ def main(args):
 def print_logins():
     from sigo_demo.authentication_totp import DEMO_TOTP_KEY, TOTP_USERS
     from sigo_demo.change_request import demo_logins as change_logins
+    from sigo_demo.claims_portal import (
+        DEMO_API_KEY, DEMO_PORTAL_TOTP_KEY, PROVIDERS,
+        STAFF as CLAIMS_STAFF)
     from sigo_demo.gosws_hdf import STAFF as WELFARE_STAFF
     from sigo_demo.helpdesk import AGENTS
     from sigo_demo.sigo_base import DEMO_PASSWORD, demo_logins
@@ -53,9 +56,20 @@ def print_logins():
         print(f"  {login:<24} {DEMO_PASSWORD:<12} help desk agent, {team}")
     for login, role in change_logins():
         print(f"  {login:<24} {DEMO_PASSWORD:<12} {role}")
+    for login, *_ in CLAIMS_STAFF:
+        print(f"  {login:<24} {DEMO_PASSWORD:<12} health claims")
     print()
     print(f"  {', '.join(TOTP_USERS)} also needs a one-time code: add the key "
         f"{DEMO_TOTP_KEY} to an authenticator app.")
     print("  Any user can turn two-factor login on under My Account.")
+    print()
+    print("Provider portal: http://127.0.0.1:8000/%s/portal/" % NAME)
+    print()
+    for name, _, _, _, _, email in PROVIDERS:
+        print(f"  {email:<24} {DEMO_PASSWORD:<12} {name}")
+    print(f"  The portal asks for a one-time code: add the key "
+        f"{DEMO_PORTAL_TOTP_KEY} to an authenticator app.")
+    print(f"  Claims API (POST/GET /{NAME}/claims_portal/api/claims): "
+        f"Authorization: bearer {DEMO_API_KEY}")
     print()
     sys.stdout.flush()
