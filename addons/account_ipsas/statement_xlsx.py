@@ -5,9 +5,8 @@
 same lines and figures as on screen, labels in the reader's language"""
 import io
 
-import xlsxwriter
-
 from trytond.i18n import gettext
+from trytond.modules.sigo_base.spreadsheet import new_workbook
 from trytond.pool import Pool
 
 BUDGET_COLUMNS = ['budget_amount', 'amount', 'variance']
@@ -29,7 +28,7 @@ def write_workbook(package):
     definitions = Line.fields_get(
         ['statement', 'label'] + CONSOLIDATED_COLUMNS + BUDGET_COLUMNS)
     output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {'in_memory': True})
+    workbook = new_workbook(output)
     title_format = workbook.add_format({'bold': True, 'font_size': 14})
     subtitle_format = workbook.add_format({'bold': True})
     header_format = workbook.add_format({

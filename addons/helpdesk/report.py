@@ -5,13 +5,13 @@
 category, team and month, the backlog of open tickets, and both as XLSX"""
 import io
 
-import xlsxwriter
 from sql import Literal, Null
 from sql.aggregate import Avg, Count, Max, Min, Sum
 from sql.conditionals import Case
 from sql.functions import Extract
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.sigo_base.spreadsheet import new_workbook
 from trytond.pool import Pool
 from trytond.report import Report
 
@@ -138,7 +138,7 @@ class ReportSpreadsheet(Report):
         Compliance = pool.get('helpdesk.report.sla')
         Backlog = pool.get('helpdesk.report.backlog')
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {'in_memory': True})
+        workbook = new_workbook(output)
         bold = workbook.add_format({'bold': True, 'bg_color': '#DDEBF7'})
         time_format = workbook.add_format({'num_format': 'yyyy-mm-dd hh:mm'})
         number = workbook.add_format({'num_format': '0.0'})

@@ -8,11 +8,11 @@ import io
 import zipfile
 
 import openpyxl
-import xlsxwriter
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.model.exceptions import ValidationError
+from trytond.modules.sigo_base.spreadsheet import new_workbook
 from trytond.pool import Pool
 from trytond.report import Report
 from trytond.transaction import Transaction
@@ -165,7 +165,7 @@ class DeclarationTemplate(Report):
         Employment = pool.get('insurance.employment')
         start, end = month_bounds(Date.today())
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {'in_memory': True})
+        workbook = new_workbook(output)
         bold = workbook.add_format({'bold': True, 'bg_color': '#DDEBF7'})
         text = workbook.add_format({'num_format': '@'})
         money = workbook.add_format({'num_format': '#,##0'})

@@ -6,7 +6,7 @@ insurance book print them, and the transfer files banks import"""
 import csv
 import io
 
-import xlsxwriter
+from trytond.modules.sigo_base.spreadsheet import new_workbook
 
 
 class Workbook:
@@ -14,7 +14,7 @@ class Workbook:
 
     def __init__(self):
         self.output = io.BytesIO()
-        self.book = xlsxwriter.Workbook(self.output, {'in_memory': True})
+        self.book = new_workbook(self.output)
         self.title = self.book.add_format({'bold': True, 'font_size': 14})
         self.heading = self.book.add_format({
                 'bold': True, 'bottom': 1, 'bg_color': '#DDE7F0',

@@ -6,11 +6,10 @@ user's access; overdue campaigns are flagged; the report goes to XLSX"""
 import datetime as dt
 import io
 
-import xlsxwriter
-
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.sigo_base.spreadsheet import new_workbook
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.report import Report
@@ -251,7 +250,7 @@ class AccessReviewSpreadsheet(Report):
                 'decision', 'decided_by', 'decided_at'])
         decisions = dict(fields_['decision']['selection'])
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {'in_memory': True})
+        workbook = new_workbook(output)
         bold = workbook.add_format({'bold': True, 'bg_color': '#DDEBF7'})
         date_format = workbook.add_format({'num_format': 'yyyy-mm-dd'})
         time_format = workbook.add_format({'num_format': 'yyyy-mm-dd hh:mm'})
