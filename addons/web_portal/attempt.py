@@ -32,31 +32,44 @@ class Attempt(ModelSQL):
                 (t.create_date, Index.Range())))
 
     @classmethod
-    def count(cls, bucket, key, window_seconds):
-        """The attempts of the window, read in a transaction of their own:
-        what other requests just counted is seen"""
+    def count(cls, bucket, key, window_seconds=None):
+        """The attempts of the window (all kept ones without a window), read
+        in a transaction of their own: what other requests just counted is
+        seen"""
         with Transaction().new_transaction(readonly=True):
             table = cls.__table__()
             cursor = Transaction().connection.cursor()
-            cursor.execute(*table.select(Count(),
-                    where=(table.bucket == bucket) & (table.key == key)
-                    & (table.create_date >= CurrentTimestamp()
-                        - dt.timedelta(seconds=window_seconds))))
+            where = (table.bucket == bucket) & (table.key == key)
+            if window_seconds is not None:
+                where &= (table.create_date >= CurrentTimestamp()
+                    - dt.timedelta(seconds=window_seconds))
+            cursor.execute(*table.select(Count(), where=where))
             return cursor.fetchone()[0]
 
     @classmethod
-    def add(cls, bucket, key, window_seconds):
+    def add(cls, bucket, key, window_seconds=None):
         """Count one attempt in its own committed transaction: the request
-        that failed may roll back, its attempt must stay"""
+        that failed may roll back, its attempt must stay. Without a window
+        the attempts stay until cleared. Returns the attempt's id."""
         with Transaction().new_transaction():
             table = cls.__table__()
             cursor = Transaction().connection.cursor()
-            # What is older than the window counts no more
-            cursor.execute(*table.delete(
-                    where=(table.bucket == bucket)
-                    & (table.create_date < CurrentTimestamp()
-                        - dt.timedelta(seconds=window_seconds))))
-            cls.create([{'bucket': bucket, 'key': key}])
+            if window_seconds is not None:
+                # What is older than the window counts no more
+                cursor.execute(*table.delete(
+                        where=(table.bucket == bucket)
+                        & (table.create_date < CurrentTimestamp()
+                            - dt.timedelta(seconds=window_seconds))))
+            attempt, = cls.create([{'bucket': bucket, 'key': key}])
+            return attempt.id
+
+    @classmethod
+    def forget(cls, ids):
+        "Remove the attempts of ids, in their own committed transaction"
+        with Transaction().new_transaction():
+            table = cls.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.delete(where=table.id.in_(list(ids))))
 
     @classmethod
     def clear(cls, bucket, key):

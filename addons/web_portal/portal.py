@@ -70,11 +70,17 @@ Helpers for the handlers: ``uploaded_file`` (size and type checked),
 Configuration (``trytond.conf``):
 - ``[web] reset_password_url``: the address of the set-password page put in
   the reset e-mail (``https://portal.example/<database>/portal/set-password``).
-  Set it in production: otherwise the link is built from the request's host,
-  which a proxy must then restrict to the portal's own names.
+  Set it in production. Without it the link is built from the request's
+  host only when that host is one of ``[web_portal] hosts`` (comma-separated
+  names, default ``127.0.0.1, localhost``) or ``[web] hostname``; a reset
+  asked through any other Host header sends no e-mail (a warning is logged)
+  and answers as for an unknown address.
 - ``[session] web_timeout``: how long a portal session lasts (seconds).
 - ``[web_portal] login_attempts`` / ``login_window``: failed logins allowed
   per e-mail address and per client address in the window (10 in 300 s).
+- ``[web_portal] code_failures``: wrong one-time codes in a row, given with
+  the right password, after which the account is locked until its password
+  is reset by e-mail (20); a successful login starts the count again.
 - ``[request] max_size`` limits any request body before the handler runs.
 """
 import functools

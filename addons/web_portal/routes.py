@@ -2,6 +2,7 @@
 # file at the top level of this repository contains the full copyright notices
 # and license terms.
 "The portal's own pages: login, logout, password reset, language, home"
+import logging
 import urllib.parse
 
 from werkzeug.exceptions import NotFound, TooManyRequests
@@ -15,6 +16,9 @@ from .portal import (
     LANGUAGE_COOKIE, LANGUAGES, _set_cookie, end_session, local_path,
     portal_route, portal_url, rate_limit, redirect, render, see_other,
     start_session)
+from .user import CodeLockout
+
+logger = logging.getLogger(__name__)
 
 # Reset e-mails asked from one address: enough for a clinic's staff
 RESET_LIMIT, RESET_WINDOW = 5, 15 * 60
@@ -24,6 +28,26 @@ def login_limits():
     return (
         config.getint('web_portal', 'login_attempts', default=10),
         config.getint('web_portal', 'login_window', default=300))
+
+
+def portal_hosts():
+    "The host names the portal answers at: a reset link goes to no other"
+    hosts = config.get(
+        'web_portal', 'hosts', default='127.0.0.1, localhost')
+    names = {h.strip().lower() for h in hosts.split(',') if h.strip()}
+    if hostname := config.get('web', 'hostname'):
+        names.add(hostname.lower())
+    return names
+
+
+def set_password_url(request):
+    """The set-password page on the request's host if it is one of the
+    portal's, else None: the Host header is the visitor's to choose"""
+    parts = urllib.parse.urlsplit(request.host_url)
+    if parts.username is not None or parts.hostname not in portal_hosts():
+        return None
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc,
+            portal_url(request, '/set-password'), '', ''))
 
 
 @portal_route('/', login=True)
@@ -46,28 +70,37 @@ def login(request, pool):
         password = request.form.get('password', '')
         code = request.form.get('totp_code', '').strip()
         limit, window = login_limits()
-        # Failed logins count per account and per client address: neither
-        # guessing one account's code nor trying many accounts goes far
+        # Logins count per account and per client address: neither guessing
+        # one account's code nor trying many accounts goes far. Each is
+        # counted, committed, before the count is read: parallel requests
+        # cannot all pass the limit
         counted = [
             ('login-email', email),
             ('login-address', request.remote_addr or ''),
             ]
-        if any(Attempt.count(b, k, window) >= limit for b, k in counted):
+        attempts = [Attempt.add(b, k, window) for b, k in counted]
+        if any(Attempt.count(b, k, window) > limit for b, k in counted):
             raise TooManyRequests()
+        locked = False
         try:
             web_user = WebUser.authenticate_totp(email, password, code)
+        except CodeLockout:
+            web_user, locked = None, True
         except RateLimitException:
             raise TooManyRequests()
         if web_user:
+            # Only failed logins hold back the account and the address
             Attempt.clear('login-email', email)
+            Attempt.forget(attempts)
             response = (see_other(next_) if next_
                 else redirect(request, '/'))
             start_session(request, response, web_user)
             return response
-        for bucket, key in counted:
-            Attempt.add(bucket, key, window)
         # The same message whichever was wrong: no hint for a guesser
         error = gettext('web_portal.msg_login_failed')
+        if locked:
+            # Told only to whoever gave the right password
+            error += ' ' + gettext('web_portal.msg_login_locked')
     return render(request, 'web_portal/login.html',
         title=gettext('web_portal.msg_login_title'),
         error=error, email=email, next=next_)
@@ -88,11 +121,16 @@ def reset_password(request, pool):
         rate_limit(request, 'reset-password', RESET_LIMIT, RESET_WINDOW)
         email = request.form.get('email', '').strip().lower()
         users = WebUser.search([('email', '=', email)]) if email else []
+        url = None
+        if users and not config.get('web', 'reset_password_url'):
+            url = set_password_url(request)
+            if url is None:
+                logger.warning(
+                    "password reset link not sent: host %r is not one of "
+                    "[web_portal] hosts", request.host)
+                users = []
         if users:
-            set_password_url = urllib.parse.urljoin(
-                request.host_url, portal_url(request, '/set-password'))
-            with Transaction().set_context(
-                    web_portal_set_password_url=set_password_url):
+            with Transaction().set_context(web_portal_set_password_url=url):
                 WebUser.reset_password(users)
         # The same answer for a known or unknown address
         sent = True

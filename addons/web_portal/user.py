@@ -2,8 +2,21 @@
 # file at the top level of this repository contains the full copyright notices
 # and license terms.
 import trytond.config as config
-from trytond.pool import PoolMeta
+from trytond.exceptions import RateLimitException
+from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
+
+# The attempts bucket of the one-time codes checked after a right password
+CODE_BUCKET = 'login-code'
+
+
+class CodeLockout(RateLimitException):
+    """The password is right but the account had too many wrong one-time
+    codes in a row: it opens again once its password is reset by e-mail"""
+
+
+def code_failure_limit():
+    return config.getint('web_portal', 'code_failures', default=20)
 
 
 class WebUser(metaclass=PoolMeta):
@@ -14,9 +27,50 @@ class WebUser(metaclass=PoolMeta):
         menu order; each module with portal pages extends it"""
         return []
 
+    @property
+    def _code_attempt_key(self):
+        return f'web.user,{self.id}'
+
+    @classmethod
+    def authenticate(cls, email, password):
+        pool = Pool()
+        Attempt = pool.get('web.portal.attempt')
+        user = super().authenticate(email, password)
+        # Whoever knows the password of a locked account learns it is
+        # locked; nobody else does
+        if user and Attempt.count(
+                CODE_BUCKET, user._code_attempt_key) >= code_failure_limit():
+            raise CodeLockout()
+        return user
+
+    def totp_check(self, code):
+        pool = Pool()
+        Attempt = pool.get('web.portal.attempt')
+        key = self._code_attempt_key
+        # Counted before the check, committed: codes guessed in parallel
+        # requests cannot pass the limit together
+        Attempt.add(CODE_BUCKET, key)
+        if Attempt.count(CODE_BUCKET, key) > code_failure_limit():
+            raise CodeLockout()
+        if super().totp_check(code):
+            Attempt.clear(CODE_BUCKET, key)
+            return True
+        return False
+
+    @classmethod
+    def set_password_token(cls, email, token, password):
+        pool = Pool()
+        Attempt = pool.get('web.portal.attempt')
+        done = super().set_password_token(email, token, password)
+        if done:
+            # The reset link proves the mailbox: the wrong codes are forgiven
+            for user in cls.search([('email', '=', email.lower())]):
+                Attempt.clear(CODE_BUCKET, user._code_attempt_key)
+        return done
+
     def get_email_reset_password_url(self, url=None):
         # Without a configured [web] reset_password_url, the link of the
-        # e-mail leads back to the portal the request came through
+        # e-mail leads back to the portal host the request came through
         if url is None and not config.get('web', 'reset_password_url'):
             url = Transaction().context.get('web_portal_set_password_url')
         return super().get_email_reset_password_url(url=url)

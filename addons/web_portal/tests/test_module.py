@@ -6,6 +6,7 @@ import html
 import io
 import itertools
 import re
+import time
 import urllib.parse
 
 import pyotp
@@ -58,6 +59,29 @@ def csrf_token(response):
 def set_cookie_headers(response, name):
     return [h for h in response.headers.getlist('Set-Cookie')
         if h.startswith(name + '=')]
+
+
+def html_body(message):
+    return '\n'.join(
+        part.get_payload(decode=True).decode(
+            part.get_content_charset() or 'utf-8')
+        for part in message.walk()
+        if part.get_content_type() == 'text/html')
+
+
+def reset_link(message):
+    "The set-password link of a reset e-mail"
+    return html.unescape(re.search(
+            r'href="(http[^"]*/portal/set-password\?[^"]+)"',
+            html_body(message)).group(1))
+
+
+def wrong_code(totp):
+    "A code none of the steps the portal accepts now has"
+    now = time.time()
+    accepted = {totp.at(now + d) for d in (-30, 0, 30)}
+    return next(c for c in ['000000', '111111', '222222', '333333']
+        if c not in accepted)
 
 
 class WebPortalTestCase(ModuleTestCase):
@@ -325,17 +349,10 @@ class WebPortalTestCase(ModuleTestCase):
             self.assertIn('id="reset-sent"', page_text(response))
         message, = self.mailbox.messages
         self.assertEqual(message['To'], email)
-        body = '\n'.join(
-            part.get_payload(decode=True).decode(
-                part.get_content_charset() or 'utf-8')
-            for part in message.walk()
-            if part.get_content_type() == 'text/html')
-        link = html.unescape(re.search(
-                r'href="(http[^"]*/portal/set-password\?[^"]+)"',
-                body).group(1))
+        link = reset_link(message)
         self.assertTrue(link.startswith('http://localhost' + PORTAL))
         # The e-mail is in the language the visitor reads the portal in
-        self.assertIn('Нууц үг сэргээх', body)
+        self.assertIn('Нууц үг сэргээх', html_body(message))
 
         form = browser.get(link)
         self.assertEqual(form.status_code, 200)
@@ -369,6 +386,99 @@ class WebPortalTestCase(ModuleTestCase):
         self.assertFalse(set_cookie_headers(response, 'portal_session'))
         response = self.log_in(
             self.browser(), email, 'new-secret-84', totp.now())
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(set_cookie_headers(response, 'portal_session'))
+
+    def test_reset_password_through_foreign_host_sends_no_link(self):
+        "A reset asked with another Host header mails no link to that host"
+        email = 'host@clinic.example.mn'
+        self.portal_user(email)
+        browser = self.browser()
+        evil = 'http://evil.example/'
+        page = browser.get(PORTAL + '/reset-password', base_url=evil)
+        answers = []
+        for address in [email, 'nobody@clinic.example.mn']:
+            response = browser.post(PORTAL + '/reset-password', data={
+                    'email': address, 'csrf_token': csrf_token(page)},
+                base_url=evil)
+            self.assertEqual(response.status_code, 200)
+            answers.append(page_text(response))
+        # The visitor cannot tell the address is known
+        self.assertEqual(answers[0], answers[1])
+        self.assertIn('id="reset-sent"', answers[0])
+        self.assertFalse([m for m in self.mailbox.messages
+                if 'evil.example' in m.as_string()])
+        self.assertEqual(self.mailbox.messages, [])
+
+        # No token was set: the reset through the portal's host still works
+        page = browser.get(PORTAL + '/reset-password')
+        browser.post(PORTAL + '/reset-password', data={
+                'email': email, 'csrf_token': csrf_token(page)})
+        message, = self.mailbox.messages
+        self.assertTrue(
+            reset_link(message).startswith('http://localhost' + PORTAL))
+
+    def configure_code_failures(self, limit):
+        "At most limit wrong one-time codes in a row, for this test"
+        if not config.has_section('web_portal'):
+            config.add_section('web_portal')
+            self.addCleanup(config.remove_section, 'web_portal')
+        config.set('web_portal', 'code_failures', str(limit))
+        self.addCleanup(config.set, 'web_portal', 'code_failures', '20')
+
+    def test_wrong_codes_lock_account_until_reset(self):
+        "Wrong codes after the right password lock until a reset by e-mail"
+        self.configure_code_failures(3)
+        email = 'locked@clinic.example.mn'
+        totp = self.portal_user(email)
+        failed = 'Имэйл хаяг, нууц үг эсвэл нэг удаагийн код буруу байна.'
+        hint = 'нууц үгээ имэйлээр сэргээнэ үү'
+        for _ in range(3):
+            response = self.log_in(
+                self.browser(), email, PASSWORD, wrong_code(totp))
+            self.assertIn(failed, page_text(response))
+            self.assertNotIn(hint, page_text(response))
+        # The right code no longer opens the account
+        response = self.log_in(self.browser(), email, PASSWORD, totp.now())
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(set_cookie_headers(response, 'portal_session'))
+        self.assertIn(failed, page_text(response))
+        self.assertIn(hint, page_text(response))
+        # Who does not know the password is not told
+        response = self.log_in(self.browser(), email, 'guess', totp.now())
+        self.assertIn(failed, page_text(response))
+        self.assertNotIn(hint, page_text(response))
+
+        browser = self.browser()
+        page = browser.get(PORTAL + '/reset-password')
+        browser.post(PORTAL + '/reset-password', data={
+                'email': email, 'csrf_token': csrf_token(page)})
+        message, = self.mailbox.messages
+        link = reset_link(message)
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(
+                    link).query))
+        response = browser.post(PORTAL + '/set-password', data={
+                'email': query['email'], 'token': query['token'],
+                'csrf_token': csrf_token(browser.get(link)),
+                'password': 'after-lock-84',
+                'password_confirm': 'after-lock-84'})
+        self.assertIn('id="password-set"', page_text(response))
+        response = self.log_in(
+            self.browser(), email, 'after-lock-84', totp.now())
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(set_cookie_headers(response, 'portal_session'))
+
+    def test_login_restarts_wrong_code_count(self):
+        "Only wrong codes in a row count: a login in between starts again"
+        self.configure_code_failures(3)
+        email = 'forgiven@clinic.example.mn'
+        totp = self.portal_user(email)
+        for code in [wrong_code(totp), wrong_code(totp), totp.now(),
+                wrong_code(totp), wrong_code(totp)]:
+            self.log_in(self.browser(), email, PASSWORD, code)
+        # The next step's code: the current one was used
+        response = self.log_in(
+            self.browser(), email, PASSWORD, totp.at(time.time() + 30))
         self.assertEqual(response.status_code, 303)
         self.assertTrue(set_cookie_headers(response, 'portal_session'))
 
