@@ -171,9 +171,10 @@ def claims_rules():
 
 
 def record_arguments(rule):
-    "The names of the record ids in the rule (its int arguments)"
+    """The names of the record ids in the rule: its int arguments and those
+    named *_id (the API reads its own ids, to answer 404 in JSON)"""
     return {m['name'] for m in RULE_ARGUMENT.finditer(rule.rule)
-        if m['converter'] == 'int'}
+        if m['converter'] == 'int' or m['name'].endswith('_id')}
 
 
 def is_portal(rule):

