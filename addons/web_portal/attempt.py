@@ -4,12 +4,26 @@
 """Counting what portal visitors try (logins, uploads, reset e-mails) so that
 a flood from one address or against one account is refused"""
 import datetime as dt
+from contextlib import nullcontext
 
 from sql.aggregate import Count
 from sql.functions import CurrentTimestamp
 
+from trytond import backend
 from trytond.model import Index, ModelSQL, fields
 from trytond.transaction import Transaction
+
+
+def own_transaction(readonly=False):
+    """A transaction of the attempts' own, committed at once, so that an
+    attempt outlives a request that rolls back and parallel requests see
+    each other's. SQLite (the demo's backend) allows one writer, the
+    request, which has already written when a code is checked: there the
+    attempts share the request's transaction, which a refused login
+    commits too."""
+    if backend.name == 'sqlite':
+        return nullcontext()
+    return Transaction().new_transaction(readonly=readonly)
 
 
 class Attempt(ModelSQL):
@@ -36,7 +50,7 @@ class Attempt(ModelSQL):
         """The attempts of the window (all kept ones without a window), read
         in a transaction of their own: what other requests just counted is
         seen"""
-        with Transaction().new_transaction(readonly=True):
+        with own_transaction(readonly=True):
             table = cls.__table__()
             cursor = Transaction().connection.cursor()
             where = (table.bucket == bucket) & (table.key == key)
@@ -51,7 +65,7 @@ class Attempt(ModelSQL):
         """Count one attempt in its own committed transaction: the request
         that failed may roll back, its attempt must stay. Without a window
         the attempts stay until cleared. Returns the attempt's id."""
-        with Transaction().new_transaction():
+        with own_transaction():
             table = cls.__table__()
             cursor = Transaction().connection.cursor()
             if window_seconds is not None:
@@ -66,14 +80,14 @@ class Attempt(ModelSQL):
     @classmethod
     def forget(cls, ids):
         "Remove the attempts of ids, in their own committed transaction"
-        with Transaction().new_transaction():
+        with own_transaction():
             table = cls.__table__()
             cursor = Transaction().connection.cursor()
             cursor.execute(*table.delete(where=table.id.in_(list(ids))))
 
     @classmethod
     def clear(cls, bucket, key):
-        with Transaction().new_transaction():
+        with own_transaction():
             table = cls.__table__()
             cursor = Transaction().connection.cursor()
             cursor.execute(*table.delete(

@@ -169,9 +169,16 @@ def _load_module_template(filename):
 loader = TemplateLoader([_load_module_template], auto_reload=True)
 
 
+# The characters of a URL path segment that need no quoting (RFC 3986)
+PATH_SAFE = ":@!$&'()*+,;="
+
+
 def portal_prefix(request):
     database = request.view_args['database_name']
-    return f'{request.script_root}/{urllib.parse.quote(database)}/portal'
+    # Quoted as browsers send a path (":" and the other sub-delimiters
+    # kept), so that the session cookie's path matches their requests
+    return (f'{request.script_root}/'
+        f'{urllib.parse.quote(database, safe=PATH_SAFE)}/portal')
 
 
 def portal_url(request, path='/'):

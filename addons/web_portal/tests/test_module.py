@@ -16,7 +16,7 @@ from werkzeug.test import EnvironBuilder
 from trytond import config
 from trytond.exceptions import UserError
 from trytond.modules.web_portal.portal import (
-    rate_limit, send_file, uploaded_file)
+    PATH_SAFE, rate_limit, send_file, uploaded_file)
 from trytond.pool import Pool
 from trytond.protocols.wrappers import Request, Response
 from trytond.tests.test_tryton import (
@@ -27,7 +27,7 @@ from trytond.wsgi import app
 from sigo_run.mailbox import Mailbox
 
 PASSWORD = 'portal-secret-42'
-PORTAL = f'/{urllib.parse.quote(DB_NAME)}/portal'
+PORTAL = f'/{urllib.parse.quote(DB_NAME, safe=PATH_SAFE)}/portal'
 # Each test comes from its own address: failed logins of one test do not
 # count against another's
 ADDRESSES = (f'10.8.0.{n}' for n in itertools.count(1))
