@@ -74,10 +74,10 @@ def login(request, pool):
         # one account's code nor trying many accounts goes far. Each is
         # counted, committed, before the count is read: parallel requests
         # cannot all pass the limit
-        counted = [
-            ('login-email', email),
-            ('login-address', request.remote_addr or ''),
-            ]
+        counted = [('login-email', email)]
+        # A server behind a Unix socket may not know the address
+        if request.remote_addr:
+            counted.append(('login-address', request.remote_addr))
         attempts = [Attempt.add(b, k, window) for b, k in counted]
         if any(Attempt.count(b, k, window) > limit for b, k in counted):
             raise TooManyRequests()
