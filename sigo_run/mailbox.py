@@ -47,3 +47,17 @@ class Mailbox:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class MailboxTestMixin:
+    """For a test case: each test's e-mail goes to a fresh local mailbox,
+    self.mailbox, through trytond's [email] uri, restored afterwards"""
+
+    def setUp(self):
+        from trytond import config
+        super().setUp()
+        self.mailbox = Mailbox().start()
+        self.addCleanup(self.mailbox.stop)
+        uri = config.get('email', 'uri')
+        config.set('email', 'uri', self.mailbox.uri)
+        self.addCleanup(config.set, 'email', 'uri', uri)

@@ -10,7 +10,6 @@ from decimal import Decimal
 import openpyxl
 from werkzeug.exceptions import NotFound
 
-from trytond import config
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.sigo_base.register_number import compose
@@ -20,7 +19,7 @@ from trytond.tests.test_tryton import (
     DB_NAME, ModuleTestCase, RouteTestCase, with_transaction)
 from trytond.transaction import Transaction
 
-from sigo_run.mailbox import Mailbox
+from sigo_run.mailbox import MailboxTestMixin
 
 TODAY = dt.date.today()
 SERVICE_DATE = TODAY - dt.timedelta(days=10)
@@ -129,17 +128,9 @@ def reviewer(login, office_code):
     return user
 
 
-class ClaimsPortalTestCase(ModuleTestCase):
+class ClaimsPortalTestCase(MailboxTestMixin, ModuleTestCase):
     "Test Claims Portal module"
     module = 'claims_portal'
-
-    def setUp(self):
-        super().setUp()
-        self.mailbox = Mailbox().start()
-        self.addCleanup(self.mailbox.stop)
-        uri = config.get('email', 'uri')
-        config.set('email', 'uri', self.mailbox.uri)
-        self.addCleanup(config.set, 'email', 'uri', uri)
 
     @with_transaction()
     def test_bad_rows_listed_and_nothing_stored(self):
@@ -638,17 +629,9 @@ class ClaimsPortalTestCase(ModuleTestCase):
         self.assertEqual(Eligibility.search_count([]), 2)
 
 
-class ClaimsApiTestCase(RouteTestCase):
+class ClaimsApiTestCase(MailboxTestMixin, RouteTestCase):
     "Test the claims API"
     module = 'claims_portal'
-
-    def setUp(self):
-        super().setUp()
-        self.mailbox = Mailbox().start()
-        self.addCleanup(self.mailbox.stop)
-        uri = config.get('email', 'uri')
-        config.set('email', 'uri', self.mailbox.uri)
-        self.addCleanup(config.set, 'email', 'uri', uri)
 
     @classmethod
     def setUpDatabase(cls):

@@ -5,7 +5,6 @@ import datetime as dt
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
-from trytond import config
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.helpdesk.working_hours import (
     add_working_time, working_time_between)
@@ -14,7 +13,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from sigo_run.mailbox import Mailbox
+from sigo_run.mailbox import MailboxTestMixin
 
 UB = ZoneInfo('Asia/Ulaanbaatar')
 OFFICE = {d: [(dt.time(9), dt.time(18))] for d in range(5)}
@@ -47,17 +46,9 @@ def raw_email(sender, subject, text, name=''):
     return message.as_bytes()
 
 
-class HelpdeskTestCase(ModuleTestCase):
+class HelpdeskTestCase(MailboxTestMixin, ModuleTestCase):
     "Test Service Desk module"
     module = 'helpdesk'
-
-    def setUp(self):
-        super().setUp()
-        self.mailbox = Mailbox().start()
-        self.addCleanup(self.mailbox.stop)
-        uri = config.get('email', 'uri')
-        config.set('email', 'uri', self.mailbox.uri)
-        self.addCleanup(config.set, 'email', 'uri', uri)
 
     def test_working_time_skips_nights_weekends_and_holidays(self):
         "Working hours count only Monday to Friday 9 to 18, not holidays"

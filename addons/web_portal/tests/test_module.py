@@ -24,7 +24,7 @@ from trytond.tests.test_tryton import (
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
-from sigo_run.mailbox import Mailbox
+from sigo_run.mailbox import MailboxTestMixin
 
 PASSWORD = 'portal-secret-42'
 PORTAL = f'/{urllib.parse.quote(DB_NAME, safe=PATH_SAFE)}/portal'
@@ -84,7 +84,7 @@ def wrong_code(totp):
         if c not in accepted)
 
 
-class WebPortalTestCase(ModuleTestCase):
+class WebPortalTestCase(MailboxTestMixin, ModuleTestCase):
     "Test Web Portal module"
     module = 'web_portal'
 
@@ -98,14 +98,6 @@ class WebPortalTestCase(ModuleTestCase):
             mn.translatable = True
             mn.save()
             Lang.load_translations([mn])
-
-    def setUp(self):
-        super().setUp()
-        self.mailbox = Mailbox().start()
-        self.addCleanup(self.mailbox.stop)
-        uri = config.get('email', 'uri')
-        config.set('email', 'uri', self.mailbox.uri)
-        self.addCleanup(config.set, 'email', 'uri', uri)
 
     def portal_user(self, email):
         """A web user with PASSWORD and a confirmed TOTP secret, committed
