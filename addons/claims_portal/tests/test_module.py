@@ -464,6 +464,15 @@ class ClaimsPortalTestCase(MailboxTestMixin, ModuleTestCase):
         self.assertEqual(claim.sample_seed, seed)
         self.assertEqual([l.id for l in claim.lines if l.sampled], sampled)
 
+        arkhangai = reviewer('arkhangai', 'SIGO-MN-073')
+        with acting_as(arkhangai):
+            self.assertEqual(Claim.read([claim.id], ['state'])[0]['state'],
+                'under_review')
+            with self.assertRaises(AccessError):
+                Claim.read([claim.id], ['sample_seed'])
+            with self.assertRaises(AccessError):
+                Claim.search([('sample_seed', '=', seed)])
+
     @with_transaction()
     def test_copy_is_a_new_draft(self):
         "A copy of a decided claim is a draft with undecided lines"
