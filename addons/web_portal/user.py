@@ -3,7 +3,9 @@
 # and license terms.
 import trytond.config as config
 from trytond.exceptions import RateLimitException
+from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 # The attempts bucket of the one-time codes checked after a right password
@@ -21,6 +23,37 @@ def code_failure_limit():
 
 class WebUser(metaclass=PoolMeta):
     __name__ = 'web.user'
+    code_locked = fields.Function(fields.Boolean("Locked Out",
+            help="Too many wrong one-time codes after the right password: "
+            "the portal refuses the account until it is unlocked here or "
+            "its password is reset by e-mail."),
+        'get_code_locked')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'unlock': {
+                    'invisible': ~Eval('code_locked', False),
+                    'depends': ['code_locked'],
+                    },
+                })
+
+    @classmethod
+    def get_code_locked(cls, users, name):
+        Attempt = Pool().get('web.portal.attempt')
+        limit = code_failure_limit()
+        return {u.id: Attempt.count(CODE_BUCKET, u._code_attempt_key) >= limit
+            for u in users}
+
+    @classmethod
+    @ModelView.button
+    def unlock(cls, users):
+        """Forgive the wrong codes once the help desk has made sure who is
+        asking; the click is logged with who and when"""
+        Attempt = Pool().get('web.portal.attempt')
+        for user in users:
+            Attempt.clear(CODE_BUCKET, user._code_attempt_key)
 
     def portal_menu(self):
         """The portal pages this user may open, as (path, label) pairs in

@@ -15,6 +15,8 @@ from werkzeug.test import EnvironBuilder
 
 from trytond import config
 from trytond.exceptions import UserError
+from trytond.model.modelview import AccessButtonError
+from trytond.modules.sigo_base.tests.tools import acting_as
 from trytond.modules.web_portal.portal import (
     PATH_SAFE, rate_limit, send_file, uploaded_file)
 from trytond.pool import Pool
@@ -457,6 +459,37 @@ class WebPortalTestCase(MailboxTestMixin, ModuleTestCase):
         self.assertIn('id="password-set"', page_text(response))
         response = self.log_in(
             self.browser(), email, 'after-lock-84', totp.now())
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(set_cookie_headers(response, 'portal_session'))
+
+    def test_administrator_unlocks_locked_account(self):
+        """The administrator sees that wrong codes locked the account and
+        unlocks it, logged with who did it; a clerk cannot"""
+        self.configure_code_failures(2)
+        email = 'unlock@clinic.example.mn'
+        totp = self.portal_user(email)
+        for _ in range(2):
+            self.log_in(self.browser(), email, PASSWORD, wrong_code(totp))
+        with Transaction().start(DB_NAME, 0) as transaction:
+            pool = Pool()
+            WebUser = pool.get('web.user')
+            User = pool.get('res.user')
+            user, = WebUser.search([('email', '=', email)])
+            admin, = User.search([('login', '=', 'admin')])
+            clerk, = User.create([{'login': 'portal.clerk', 'name': "Clerk"}])
+            with acting_as(admin):
+                self.assertTrue(WebUser(user.id).code_locked)
+            with acting_as(clerk), self.assertRaises(AccessButtonError):
+                WebUser.unlock([user])
+            with acting_as(admin):
+                WebUser.unlock([user])
+                self.assertFalse(WebUser(user.id).code_locked)
+            transaction.commit()
+        with Transaction().start(DB_NAME, 0):
+            log, = Pool().get('ir.model.log').search([
+                    ('resource', '=', str(user)), ('event', '=', 'button')])
+            self.assertEqual((log.target, log.user.login), ('unlock', 'admin'))
+        response = self.log_in(self.browser(), email, PASSWORD, totp.now())
         self.assertEqual(response.status_code, 303)
         self.assertTrue(set_cookie_headers(response, 'portal_session'))
 
