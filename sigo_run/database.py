@@ -79,12 +79,12 @@ def create_database(name, uri, sqlite_path=SQLITE_PATH):
             f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
 
 
-def maintenance_connection(uri):
-    "An autocommit connection to the server's postgres database"
+def maintenance_connection(uri, dbname='postgres'):
+    "An autocommit connection to the server's postgres database (or dbname)"
     import psycopg
     parts = urlsplit(uri)
     return psycopg.connect(
-        dbname='postgres', host=parts.hostname or '127.0.0.1',
+        dbname=dbname, host=parts.hostname or '127.0.0.1',
         port=parts.port or 5432, user=parts.username or 'postgres',
         password=parts.password, autocommit=True)
 
