@@ -3,8 +3,9 @@
 # and license terms.
 """A month of backup history as the operations tools report it: nightly
 incremental and weekly full backups into both repositories, one night the DR
-link failed, and last month's restore drill. ./run backup and ./run drill
-add real ones on the demo backup site."""
+link failed, and last month's restore drill. With the help desk, the
+failure's alert opened a ticket in the backups category. ./run backup and
+./run drill add real ones on the demo backup site."""
 import datetime as dt
 
 from trytond.pool import Pool
@@ -21,6 +22,8 @@ def generate(scale, random):
 
     configuration = Configuration(1)
     configuration.alert_email = 'it-operations@sigo.example.mn'
+    if 'ops_category' in Configuration._fields:
+        configuration.ops_category = ticket_category()
     configuration.save()
 
     today = dt.datetime.now(dt.timezone.utc).replace(
@@ -75,3 +78,19 @@ def generate(scale, random):
             'checks': [],
             'text': "Restore drill of sigo: PASSED",
             })
+
+
+def ticket_category():
+    "The help desk category of the tickets the alerts open"
+    pool = Pool()
+    Category = pool.get('helpdesk.category')
+    Team = pool.get('helpdesk.team')
+    # The copies to the DR site travel over the link the network team runs
+    teams = Team.search([('name', '=', "Network")], limit=1)
+    category, = Category.create([{
+                'name': "Backups and restore drills",
+                'system': "pgBackRest repositories in the data centre and "
+                "at the DR site",
+                'team': teams[0].id if teams else None,
+                }])
+    return category

@@ -3,8 +3,9 @@
 # and license terms.
 """Service desk tickets.
 
-Interface other modules rely on (it_assets creates tickets for storage and
-monitoring alerts, as root or from a cron, with only these values)::
+Interface other modules rely on (it_assets and it_ops open tickets for their
+alerts through `open_for_alert`, which creates them as root with only these
+values)::
 
     Ticket.create([{
         'subject': str,                 # required
@@ -18,6 +19,10 @@ monitoring alerts, as root or from a cron, with only these values)::
 
 - `_get_origin()` is a classmethod returning a list of model names; a module
   extends it to name its records as a ticket's origin.
+- `open_about(origin)` is the ticket still open about a record, if any, and
+  `open_for_alert(origin, subject, description, category)` opens a
+  high-priority monitoring ticket about it: an alert that repeats while its
+  ticket is open checks the first and does not call the second.
 - `state`: open states 'new', 'open', 'waiting' (waiting for the requester:
   the SLA is paused) and closed states 'resolved', 'closed', 'cancelled',
   'merged'.
@@ -223,6 +228,33 @@ class Ticket(Workflow, ModelSQL, ModelView):
         models = cls._get_origin()
         return [(None, '')] + [
             (m, Model.get_name(m)) for m in models]
+
+    @classmethod
+    def open_about(cls, origin):
+        "The ticket still open about the origin, if any"
+        # Alerts come from cron, from tools' users and from the operations
+        # scripts: whether a ticket is open must not depend on who may read
+        # tickets
+        with Transaction().set_user(0):
+            tickets = cls.search([
+                    ('origin', '=', str(origin)),
+                    ('state', 'in', OPEN_STATES),
+                    ], order=[('id', 'DESC')], limit=1)
+        return cls(tickets[0].id) if tickets else None
+
+    @classmethod
+    def open_for_alert(cls, origin, subject, description, category=None):
+        "Open a high-priority monitoring ticket about the origin"
+        with Transaction().set_user(0):
+            ticket, = cls.create([{
+                        'subject': subject,
+                        'description': description,
+                        'channel': 'monitoring',
+                        'priority': 'high',
+                        'category': category.id if category else None,
+                        'origin': str(origin),
+                        }])
+        return cls(ticket.id)
 
     @classmethod
     def default_state(cls):

@@ -133,6 +133,8 @@ class MonitoringProblem(ModelSQL, ModelView):
         Asset = pool.get('it.asset')
         Event = pool.get('it.monitoring.problem.event')
         Ticket = pool.get('helpdesk.ticket')
+        Configuration = pool.get('it.asset.configuration')
+        category = Configuration(1).monitoring_category
         now = dt.datetime.now()
         user = Transaction().user
         problems = []
@@ -167,7 +169,8 @@ class MonitoringProblem(ModelSQL, ModelView):
                             problem=problem.external_id,
                             host=problem.host or '-',
                             severity=problem.severity or '-',
-                            message=problem.message or ''))
+                            message=problem.message or ''),
+                        category)
                     action = 'ticket'
             else:
                 action = 'resolved'

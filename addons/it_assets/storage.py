@@ -151,6 +151,8 @@ class StorageReading(ModelSQL, ModelView):
         reading of it"""
         pool = Pool()
         Ticket = pool.get('helpdesk.ticket')
+        Configuration = pool.get('it.asset.configuration')
+        category = Configuration(1).monitoring_category
         for reading in sorted(readings, key=lambda r: (r.date, r.id)):
             if reading.level == 'normal':
                 continue
@@ -173,5 +175,6 @@ class StorageReading(ModelSQL, ModelView):
                     date=reading.date.strftime('%Y-%m-%d %H:%M'),
                     threshold=(system.critical_threshold
                         if reading.level == 'critical'
-                        else system.warning_threshold)))
+                        else system.warning_threshold)),
+                category)
             reading.save()

@@ -24,6 +24,7 @@ class Alert(ModelSQL, ModelView):
 
     date = fields.Timestamp("Date", required=True, readonly=True)
     kind = fields.Selection(ALERT_KINDS, "Kind", required=True, readonly=True)
+    kind_string = kind.translated('kind')
     database = fields.Char("Database", readonly=True)
     origin = fields.Reference("Origin", selection=[
             (None, ''),
@@ -37,6 +38,10 @@ class Alert(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order.insert(0, ('date', 'DESC'))
+
+    def get_rec_name(self, name):
+        return (f'{self.kind_string}: {self.database} '
+            f'{self.date:%Y-%m-%d %H:%M}')
 
     @classmethod
     def recipients_for_alerts(cls):
@@ -67,9 +72,7 @@ class Alert(ModelSQL, ModelView):
             email['To'] = ', '.join(recipients)
             email['Subject'] = gettext(
                 'it_ops.msg_alert_subject',
-                kind=dict(cls.fields_get(['kind'])['kind']['selection'])[
-                    kind],
-                database=database)
+                kind=alert.kind_string, database=database)
             email.set_content(message)
             send_message_transactional(email)
         return alert

@@ -39,6 +39,8 @@ def drill_report(state='passed', days_ago=1):
 class ItOpsTestCase(ModuleTestCase):
     "Test IT Operations module"
     module = 'it_ops'
+    # The tickets alerts open; the module installs without it
+    extras = ['helpdesk']
 
     def it_admin(self):
         pool = Pool()
@@ -123,6 +125,82 @@ class ItOpsTestCase(ModuleTestCase):
         self.assertEqual(alert.kind, 'drill_failed')
         self.assertEqual(alert.database, Transaction().database.name)
         self.assertIn('[ops]', alert.message)
+
+    @with_transaction()
+    def test_failed_backup_opens_one_ticket_while_open(self):
+        """A failed backup opens a high-priority ticket; failing again while
+        it is open opens none, failing after it is resolved opens a new one"""
+        pool = Pool()
+        Run = pool.get('it_ops.backup.run')
+        Alert = pool.get('it_ops.alert')
+        Ticket = pool.get('helpdesk.ticket')
+        Category = pool.get('helpdesk.category')
+        Configuration = pool.get('it_ops.configuration')
+        backups, = Category.create([{'name': "Backups and restores"}])
+        configuration = Configuration(1)
+        configuration.ops_category = backups
+        configuration.save()
+        error = 'ERROR: [039]: unable to write to repo2'
+
+        failed, = Run.record('sigo', 'sigo', [
+                backup_run(state='failed', hours_ago=24, error=error)])
+        alert, = Alert.search([])
+        ticket, = Ticket.search([])
+        self.assertEqual(alert.ticket, ticket)
+        self.assertEqual(ticket.origin, alert)
+        self.assertTrue(ticket.origin.rec_name.startswith(
+                "Backup Failed: sigo "))
+        self.assertEqual(alert.origin, failed)
+        self.assertEqual(ticket.subject, "Backup Failed: database sigo")
+        self.assertIn(error, ticket.description)
+        self.assertEqual(
+            (ticket.channel, ticket.priority, ticket.category, ticket.state),
+            ('monitoring', 'high', backups, 'new'))
+
+        Run.record('sigo', 'sigo', [backup_run(state='failed', error=error)])
+        self.assertEqual(Alert.search_count([('kind', '=', 'backup_failed')]),
+            2)
+        self.assertEqual(Ticket.search([]), [ticket])
+        self.assertEqual(Alert.search([], limit=1)[0].ticket, None)
+
+        # Another database, or another kind of alert, is another problem
+        Run.record('hdf', 'hdf', [backup_run(state='failed', error=error)])
+        Drill = pool.get('it_ops.drill')
+        Drill.record(drill_report(state='failed'))
+        self.assertEqual(Ticket.search_count([]), 3)
+
+        Ticket.resolve([ticket])
+        Run.record('sigo', 'sigo', [backup_run(state='failed', error=error)])
+        latest = Alert.search([
+                ('kind', '=', 'backup_failed'), ('database', '=', 'sigo'),
+                ], limit=1)[0]
+        self.assertNotIn(latest.ticket, [None, ticket])
+        self.assertEqual(latest.ticket.state, 'new')
+        self.assertEqual(Ticket.search_count([]), 4)
+
+    @with_transaction()
+    def test_late_backup_again_while_ticket_open(self):
+        """Backups that stop again while the ticket of the last lateness is
+        open alert again but open no second ticket"""
+        pool = Pool()
+        Run = pool.get('it_ops.backup.run')
+        Alert = pool.get('it_ops.alert')
+        Ticket = pool.get('helpdesk.ticket')
+        Run.record('sigo', 'sigo', [backup_run(hours_ago=80)])
+        Alert.check_freshness()
+        first, = Alert.search([])
+        ticket = first.ticket
+        self.assertEqual(ticket.subject, "Backup Late: database sigo")
+        # It was raised when the backup became late, two days ago; a backup
+        # ran once since and stopped again
+        Alert.write([first], {
+                'date': dt.datetime.now() - dt.timedelta(hours=50)})
+        Run.record('sigo', 'sigo', [backup_run(hours_ago=40)])
+        Alert.check_freshness()
+        second, _ = Alert.search([])
+        self.assertNotEqual(second, first)
+        self.assertEqual(second.ticket, None)
+        self.assertEqual(Ticket.search([]), [ticket])
 
     @with_transaction()
     def test_freshness_dashboard(self):
