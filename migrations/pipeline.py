@@ -13,6 +13,7 @@ what a real run would do and the database keeps nothing."""
 import csv
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import sys
@@ -29,9 +30,22 @@ from trytond.transaction import Transaction
 from . import readers, staging
 from .staging import BAD, FILES, LOADED, MERGED, ROWS, STAGED
 
+# Rows validated before each COPY into the staging table
+STAGE_CHUNK = 1000
+
 
 class Invalid(ValueError):
-    "A legacy row the soum has to fix; the message is the reason"
+    """A legacy row the soum has to fix: the column and the reason, in the
+    run's language"""
+
+    def __init__(self, column, reason):
+        super().__init__(column, reason)
+        self.column = column
+        self.reason = reason
+
+    def __str__(self):
+        # The legacy column's name as the soum's program shows it
+        return f'{self.column}: {self.reason}'
 
 
 class Interrupted(RuntimeError):
@@ -49,7 +63,7 @@ def checksum(path):
 class Migration:
 
     def __init__(self, database_name, mapping, as_of=None, dry_run=False,
-            chunk_size=1000, progress=True, encoding=None):
+            chunk_size=1000, progress=True, encoding=None, language=None):
         self.database_name = database_name
         self.mapping = mapping
         self.as_of = as_of or dt.date.today()
@@ -57,7 +71,14 @@ class Migration:
         self.chunk_size = chunk_size
         self.progress = progress
         self.encoding = encoding
+        # The reasons are in this language, else the database's default
+        self.language = language
         self._dry_transaction = None
+
+    def start(self):
+        "A transaction in the language of the reasons"
+        return Transaction().start(self.database_name, 0, context={
+                'language': self.language} if self.language else None)
 
     @contextmanager
     def step(self):
@@ -66,13 +87,13 @@ class Migration:
         if self._dry_transaction:
             yield self._dry_transaction
             return
-        with Transaction().start(self.database_name, 0) as transaction:
+        with self.start() as transaction:
             yield transaction
 
     def run(self, paths, errors=None, report=None, stop_after_chunks=None):
         "Every stage on the files; the reconciliation rows are returned"
         if self.dry_run:
-            with Transaction().start(self.database_name, 0) as transaction:
+            with self.start() as transaction:
                 self._dry_transaction = transaction
                 try:
                     return self._run(paths, errors, report, None)
@@ -121,18 +142,20 @@ class Migration:
             else:
                 cursor.execute(*insert)
                 file_id = transaction.database.lastid(cursor)
-            # Streamed: a million rows are never all in memory
+            # Streamed: a million rows are never all in memory. A chunk is
+            # validated before its COPY, as a reason's translation may be
+            # read from the database, which a connection busy copying
+            # cannot do
             count = 0
             with tqdm(desc=f"extract {os.path.basename(path)}",
                     unit=" rows", file=sys.stderr,
                     disable=not self.progress) as bar:
-                def rows():
-                    nonlocal count
-                    for number, raw in readers.read(path, encoding=encoding):
-                        count += 1
-                        bar.update()
-                        yield self.stage(file_id, number, raw, target)
-                staging.insert_rows(transaction, rows())
+                rows = (self.stage(file_id, number, raw, target)
+                    for number, raw in readers.read(path, encoding=encoding))
+                while chunk := list(itertools.islice(rows, STAGE_CHUNK)):
+                    staging.insert_rows(transaction, chunk)
+                    count += len(chunk)
+                    bar.update(len(chunk))
             cursor.execute(*FILES.update([FILES.row_count], [count],
                     where=FILES.id == file_id))
             return file_id
@@ -178,8 +201,8 @@ class Migration:
                     cursor.execute(*ROWS.update(
                             [ROWS.status, ROWS.merged_into, ROWS.reason],
                             [MERGED, winner[0],
-                                f"merged into row {winner[5]} of "
-                                f"{winner[4]} (enrolled {winner[2]})"],
+                                self.mapping.merged_reason(
+                                    winner[4], winner[5], winner[2])],
                             where=ROWS.id == row[0]))
 
     def load(self, stop_after_chunks=None):

@@ -4,30 +4,34 @@
 """Welfare and HDF: the programmes with their rules and amounts as the laws
 set them, a few hundred children's Child Money enrolments in Arkhangai soums
 and Ulaanbaatar districts (some enrolled at two offices by the legacy soum
-databases), last month's cycle paid and this month's computed for
+databases) and the older ones' tuition, last month's Child Money cycle and
+this school year's tuition paid, this month's Child Money computed for
 approval, and a few grievances"""
 import datetime as dt
 from decimal import Decimal
 
+from trytond.modules.gosws_hdf.programme import age_at
 from trytond.modules.sigo_base.register_number import compose
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .sigo_base import DEMO_PASSWORD, FATHERS, FEMALE, MALE
 
-# code, name, kind, frequency, rule, [(effective date, amount)]
+# code, name, kind, frequency, payment month, rule,
+# [(effective date, amount)]; tuition is paid once a year as the school
+# year starts in September
 PROGRAMMES = [
-    ('CM', "Хүүхдийн мөнгө", 'child_money', 'monthly',
+    ('CM', "Хүүхдийн мөнгө", 'child_money', 'monthly', None,
         {'max_age': 17, 'residence_required': True},
         [(dt.date(2005, 1, 1), 3000), (dt.date(2012, 1, 1), 20000),
             (dt.date(2020, 1, 1), 100000)]),
-    ('HDF', "Хүний хөгжил сангийн бэлэн мөнгө", 'hdf_cash', 'monthly',
+    ('HDF', "Хүний хөгжил сангийн бэлэн мөнгө", 'hdf_cash', 'monthly', None,
         {'residence_required': True},
         [(dt.date(2011, 1, 1), 21000)]),
-    ('TUI', "Сургалтын төлбөрийн олголт", 'tuition', 'yearly',
+    ('TUI', "Сургалтын төлбөрийн олголт", 'tuition', 'yearly', '9',
         {'min_age': 17, 'max_age': 30},
         [(dt.date(2011, 9, 1), 491960)]),
-    ('STP', "Оюутны тэтгэлэг", 'stipend', 'monthly',
+    ('STP', "Оюутны тэтгэлэг", 'stipend', 'monthly', None,
         {'min_age': 17, 'max_age': 30},
         [(dt.date(2014, 1, 1), 70200)]),
     ]
@@ -72,6 +76,13 @@ def add_months(month, count):
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def last_payment_month(programme, month):
+    "The latest month on or before month that the programme is paid in"
+    while month.month not in programme.months_paid():
+        month = add_months(month, -1)
+    return month
+
+
 def generate(scale, random):
     pool = Pool()
     User = pool.get('res.user')
@@ -95,21 +106,23 @@ def generate(scale, random):
 
     programmes = Programme.create([{
                 'code': code, 'name': name, 'kind': kind,
-                'frequency': frequency,
+                'frequency': frequency, 'payment_month': payment_month,
                 'rules': [('create', [{
                                 'effective_date': amounts[0][0], **rule}])],
                 'amounts': [('create', [
                             {'effective_date': d, 'amount': Decimal(a)}
                             for d, a in amounts])],
-                } for code, name, kind, frequency, rule, amounts
-            in PROGRAMMES])
-    _households(programmes[0], offices, scale, random)
+                } for code, name, kind, frequency, payment_month, rule,
+            amounts in PROGRAMMES])
+    by_code = {p.code: p for p in programmes}
+    _households(by_code['CM'], by_code['TUI'], offices, scale, random)
 
 
-def _households(child_money, offices, scale, random):
+def _households(child_money, tuition, offices, scale, random):
     """Parents and children, the households the soum officers keep, the
-    children's Child Money enrolments; some children the legacy database
-    of another office enrolled too"""
+    children's Child Money enrolments (some children the legacy database
+    of another office enrolled too) and the tuition of those of age to
+    study this school year"""
     pool = Pool()
     Party = pool.get('party.party')
     Household = pool.get('hdf.household')
@@ -174,14 +187,25 @@ def _households(child_money, offices, scale, random):
                         office=offices[random.choice([c for c in other_codes
                                     if c != household.office.code])],
                         start_date=start, resident=True))
+    school_year = last_payment_month(tuition, today.replace(day=1))
+    rule = tuition.rule_at(school_year)
+    for household in households:
+        for member in household.members:
+            age = age_at(member.party.register_birth_date, school_year)
+            if rule.min_age <= age <= rule.max_age:
+                enrolments.append(Beneficiary(party=member.party,
+                        programme=tuition, office=household.office,
+                        household=household, start_date=school_year,
+                        resident=True))
     Beneficiary.save(enrolments)
 
 
 def finish(scale, random):
-    """The parents' bank accounts, last month's cycle paid and this month's
-    computed for approval, once the banks and this month's books exist (the
-    books of last month are closed by then: last month is paid at the start
-    of this one); then the grievances"""
+    """The parents' bank accounts, last month's Child Money cycle and this
+    school year's tuition paid, this month's Child Money computed for
+    approval, once the banks and this month's books exist (the books of
+    last month are closed by then: the cycles are paid at the start of this
+    one); then the grievances"""
     pool = Pool()
     User = pool.get('res.user')
     Office = pool.get('sigo.office')
@@ -193,18 +217,22 @@ def finish(scale, random):
                     ['gosws.officer', 'gosws.approver', 'finance'])])}
     head, = Office.search([('code', '=', 'GOSWS')])
     child_money, = Programme.search([('code', '=', 'CM')])
+    tuition, = Programme.search([('code', '=', 'TUI')])
     _bank_accounts(random)
     this_month = Date.today().replace(day=1)
     with Transaction().set_user(users['gosws.officer'].id):
-        last, current = Cycle.create([{
-                    'programme': child_money.id, 'office': head.id,
+        last, current, fees = Cycle.create([{
+                    'programme': programme.id, 'office': head.id,
                     'month': month, 'date': this_month,
-                    } for month in [add_months(this_month, -1), this_month]])
-        Cycle.compute([last, current])
+                    } for programme, month in [
+                    (child_money, add_months(this_month, -1)),
+                    (child_money, this_month),
+                    (tuition, last_payment_month(tuition, this_month))]])
+        Cycle.compute([last, current, fees])
     with Transaction().set_user(users['gosws.approver'].id):
-        Cycle.approve([last])
+        Cycle.approve([last, fees])
     with Transaction().set_user(users['finance'].id):
-        Cycle.pay([last])
+        Cycle.pay([last, fees])
     _grievances(child_money, random)
 
 

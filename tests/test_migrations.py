@@ -6,9 +6,11 @@ of four soums written as their programs did (CSV in UTF-8 and in CP1251,
 XLSX, a DBF written with a DBF library) with citizens enrolled at several
 soums and bad rows of every kind; the Access reader on the .mdb file the
 meza package ships"""
+import contextlib
 import csv
 import datetime as dt
 import glob
+import io
 import os
 import shutil
 import subprocess
@@ -27,6 +29,7 @@ from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
 from trytond.transaction import Transaction
 
 from migrations import hdf_soum, readers
+from migrations.__main__ import main
 from migrations.pipeline import Interrupted, Migration
 from sigo_run.system import ensure_debian_packages
 
@@ -107,9 +110,10 @@ SOUM_D = [
     row(CHILD3, '07301', 'ХМ', dt.date(2020, 1, 1), -1),
     ]
 BAD_REASONS = {
-    ('soum_a.csv', 6): "REGNO: 'АР1503' is not a register number (pattern)",
-    ('soum_a.csv', 7): "REGNO: 'АР15990411' is not a register number "
-    "(month)",
+    ('soum_a.csv', 6): "REGNO: 'АР1503' is not a register number (two "
+    "Cyrillic capital letters and eight digits)",
+    ('soum_a.csv', 7): "REGNO: 'АР15990411' is not a register number (its "
+    "birth month, digits 3-4, is not 01-12 or 21-32)",
     ('soum_a.csv', 8): "ELSSEN: '2021-02-30' is not a date",
     ('soum_a.csv', 9): "TURSON: 1975-12-25 differs from the birth date "
     "1975-12-24 in the register number",
@@ -122,6 +126,26 @@ BAD_REASONS = {
     "HDF pays on 2025-06-01",
     ('soum_d.dbf', 4): "HOTOLBOR: unknown programme 'ZZZ'",
     ('soum_d.dbf', 5): "DUN: amount -1 is not positive",
+    }
+# The same, as the soums read them
+BAD_REASONS_MN = {
+    ('soum_a.csv', 6): "REGNO: 'АР1503' регистрийн дугаар биш (хоёр кирилл "
+    "том үсэг, найман цифр байх ёстой)",
+    ('soum_a.csv', 7): "REGNO: 'АР15990411' регистрийн дугаар биш (3-4 дэх "
+    "цифр буюу төрсөн сар 01-12 эсвэл 21-32 байх ёстой)",
+    ('soum_a.csv', 8): "ELSSEN: '2021-02-30' огноо биш",
+    ('soum_a.csv', 9): "TURSON: төрсөн огноо 1975-12-25 нь регистрийн "
+    "дугаарт заасан 1975-12-24 огноотой таарахгүй байна",
+    ('soum_b.csv', 5): "SUM_CODE: GOSWS-MN-099-99 кодтой сумын алба "
+    "бүртгэлгүй байна",
+    ('soum_b.csv', 6): "SUM_CODE: 'ХЭНТ' сумын код биш",
+    ('soum_b.csv', 7): "HOTOLBOR: 'ЗЗ' хөтөлбөрийн код танигдахгүй байна",
+    ('soum_c.xlsx', 5): "DUN: дүн -100000 тэгээс их байх ёстой",
+    ('soum_c.xlsx', 6): "DUN: 'хорин мянга' мөнгөн дүн биш",
+    ('soum_c.xlsx', 7): "DUN: дүн 20000 нь HDF хөтөлбөрийн 2025-06-01 өдөр "
+    "мөрдөх 21000.00 дүнтэй таарахгүй байна",
+    ('soum_d.dbf', 4): "HOTOLBOR: 'ZZZ' хөтөлбөрийн код танигдахгүй байна",
+    ('soum_d.dbf', 5): "DUN: дүн -1 тэгээс их байх ёстой",
     }
 # register number, programme: the soum and enrolment date that win
 ENROLMENTS = {
@@ -181,6 +205,12 @@ class MigrationTestCase(unittest.TestCase):
     def setUpClass(cls):
         activate_module('gosws_hdf')
         with Transaction().start(DB_NAME, 0):
+            # Mongolian loaded, as trytond-admin -l mn does
+            Lang = Pool().get('ir.lang')
+            mn, = Lang.search([('code', '=', 'mn')])
+            mn.translatable = True
+            mn.save()
+            Lang.load_translations([mn])
             Programme = Pool().get('hdf.programme')
             existing = {p.code for p in Programme.search([])}
             Programme.create([{
@@ -223,15 +253,31 @@ class MigrationTestCase(unittest.TestCase):
             cursor.execute("DROP TABLE IF EXISTS migration_file")
 
     def migrate(self, dry_run=False, stop_after_chunks=None, chunk_size=1000):
+        "A run in the database's default language: English in the tests"
         errors = os.path.join(self.directory, 'errors.csv')
         report = os.path.join(self.directory, 'reconciliation.csv')
         migration = Migration(DB_NAME, hdf_soum, as_of=AS_OF,
             dry_run=dry_run, chunk_size=chunk_size, progress=False)
         reconciliation = migration.run(self.files, errors=errors,
             report=report, stop_after_chunks=stop_after_chunks)
-        with open(errors, newline='', encoding='utf-8-sig') as file:
-            bad = list(csv.DictReader(file))
-        return reconciliation, bad
+        return reconciliation, self.read_errors(errors)
+
+    @staticmethod
+    def read_errors(path):
+        with open(path, newline='', encoding='utf-8-sig') as file:
+            return list(csv.DictReader(file))
+
+    def command(self, *options):
+        "python -m migrations hdf_soum on the files: its exit status"
+        stdout, stderr = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(stdout), \
+                contextlib.redirect_stderr(stderr):
+            try:
+                return main(['hdf_soum', *self.files, '--database', DB_NAME,
+                        '--as-of', AS_OF.isoformat(), '--quiet',
+                        *options]), stderr.getvalue()
+            except SystemExit as exit:
+                return exit.code, stderr.getvalue()
 
     def database_state(self):
         "The enrolments and staged rows, by their natural keys"
@@ -272,6 +318,12 @@ class MigrationTestCase(unittest.TestCase):
         self.assertEqual(
             {(r['FILE'], int(r['ROW'])): r['REASON'] for r in bad},
             BAD_REASONS)
+        _, _, rows = self.database_state()
+        self.assertEqual({(f, n): reason for f, n, status, reason in rows
+                    if status == 'bad'}, BAD_REASONS)
+        self.assertIn(('soum_a.csv', 2, 'merged',
+                "merged into row 2 of soum_b.csv (enrolled 2021-09-01)"),
+            rows)
         # The soum gets its own columns back, as it typed them
         cp1251 = [r for r in bad if r['FILE'] == 'soum_b.csv']
         self.assertEqual(cp1251[0]['HOTOLBOR'], 'ХМ')
@@ -292,6 +344,31 @@ class MigrationTestCase(unittest.TestCase):
                 soum_b['loaded_amount']), (1, 2, CM))
         self.assertEqual(sum(r['loaded_amount'] for r in reconciliation),
             4 * CM + 3 * HDF + Decimal(491960))
+
+    def test_reasons_in_mongolian(self):
+        "The soums get the reasons in Mongolian with --language mn"
+        errors = os.path.join(self.directory, 'errors_mn.csv')
+        status, _ = self.command('--language', 'mn', '--errors', errors,
+            '--report', os.path.join(self.directory, 'report_mn.csv'))
+        self.assertEqual(status, 0)
+        bad = self.read_errors(errors)
+        self.assertEqual(
+            {(r['FILE'], int(r['ROW'])): r['REASON'] for r in bad},
+            BAD_REASONS_MN)
+        _, _, rows = self.database_state()
+        self.assertEqual({(f, n): reason for f, n, status, reason in rows
+                    if status == 'bad'}, BAD_REASONS_MN)
+        self.assertIn(('soum_a.csv', 2, 'merged',
+                "soum_b.csv файлын 2 дугаар мөрөнд нэгтгэсэн (бүртгэсэн "
+                "огноо 2021-09-01)"), rows)
+
+    def test_language_not_loaded_refused(self):
+        "A language the database has no translations in is refused"
+        status, message = self.command('--language', 'ru')
+        self.assertEqual(status, 2)
+        self.assertIn("the database has no ru translations", message)
+        _, _, rows = self.database_state()
+        self.assertIsNone(rows)
 
     def test_existing_citizen_kept(self):
         "A citizen the system already knows gets the enrolment, not a twin"

@@ -149,6 +149,27 @@ class PaymentCycle(JurisdictionMixin, Workflow, ModelSQL, ModelView):
                         'gosws_hdf.msg_cycle_month', cycle=cycle.rec_name))
 
     @classmethod
+    def validate_fields(cls, cycles, field_names):
+        super().validate_fields(cycles, field_names)
+        cls.check_payment_month(cycles, field_names)
+
+    @classmethod
+    def check_payment_month(cls, cycles, field_names=None):
+        """A quarterly or yearly programme is paid only in its payment
+        months; checked on the programme and month set, and again when the
+        cycle is computed and approved, as the programme may have changed"""
+        if field_names and not (field_names & {'programme', 'month'}):
+            return
+        for cycle in cycles:
+            programme = cycle.programme
+            if cycle.month.month not in programme.months_paid():
+                raise ValidationError(gettext(
+                        'gosws_hdf.msg_cycle_not_payment_month',
+                        programme=programme.rec_name,
+                        months=programme.payment_months,
+                        month=f'{cycle.month:%Y-%m}'))
+
+    @classmethod
     def check_modification(cls, mode, cycles, values=None, external=False):
         super().check_modification(
             mode, cycles, values=values, external=external)
@@ -266,6 +287,7 @@ class PaymentCycle(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         pool = Pool()
         Line = pool.get('hdf.payment.cycle.line')
         Skip = pool.get('hdf.payment.cycle.skip')
+        cls.check_payment_month(cycles)
         cls._clear(cycles)
         for cycle in cycles:
             lines, skipped = cycle.entitlements()
@@ -298,6 +320,7 @@ class PaymentCycle(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         """A user other than the one who made the cycle approves it; the
         entitlements are then booked as payable"""
         user = Transaction().user
+        cls.check_payment_month(cycles)
         for cycle in cycles:
             if user in {cycle.computed_by.id, cycle.create_uid.id}:
                 raise AccessError(gettext(

@@ -3,10 +3,14 @@
 # and license terms.
 """Welfare and HDF programmes: who is eligible and how much each receives,
 both effective-dated records rather than code, as the law changed them"""
+from sql import Null
+
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields)
 from trytond.model.exceptions import ValidationError
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
 
 AMOUNT = (16, 2)
 KINDS = [
@@ -18,8 +22,32 @@ KINDS = [
     ('stipend', "Student Stipend"),
     ('health_insurance', "Health Insurance Contribution"),
     ]
+MONTHS = [
+    ('1', "January"),
+    ('2', "February"),
+    ('3', "March"),
+    ('4', "April"),
+    ('5', "May"),
+    ('6', "June"),
+    ('7', "July"),
+    ('8', "August"),
+    ('9', "September"),
+    ('10', "October"),
+    ('11', "November"),
+    ('12', "December"),
+    ]
 # The welfare benefits expense of the IPSAS chart of GOSWS/HDF's books
 WELFARE_EXPENSE = '5610'
+
+
+def default_payment_month(frequency, kind):
+    """A quarter or a year is paid in its last month, once the period's
+    eligibility is known; tuition in September, when the school year
+    starts"""
+    if frequency == 'quarterly':
+        return '3'
+    if frequency == 'yearly':
+        return '9' if kind == 'tuition' else '12'
 
 
 def age_at(birth_date, date):
@@ -42,6 +70,20 @@ class Programme(DeactivableMixin, ModelSQL, ModelView):
             ], "Frequency", required=True,
         help="How often a payment cycle pays the programme; the amounts are "
         "per payment.")
+    payment_month = fields.Selection([(None, '')] + MONTHS, "Payment Month",
+        sort=False,
+        states={
+            'invisible': Eval('frequency') == 'monthly',
+            'required': Eval('frequency') != 'monthly',
+            },
+        help="The month a yearly programme is paid in; for a quarterly "
+        "programme one of its payment months, the others following every "
+        "three months.")
+    payment_months = fields.Function(
+        fields.Char("Payment Months",
+            states={'invisible': Eval('frequency') == 'monthly'},
+            help="The months of the year payment cycles pay the programme."),
+        'on_change_with_payment_months')
     expense_account = fields.Char("Expense Account", required=True,
         help="The code of the account of GOSWS/HDF's books the payments "
         "are expensed to.")
@@ -59,12 +101,48 @@ class Programme(DeactivableMixin, ModelSQL, ModelView):
         cls._order = [('code', 'ASC'), ('id', 'ASC')]
 
     @classmethod
+    def __register__(cls, module_name):
+        super().__register__(module_name)
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        # Programmes made before the payment month existed get the default
+        for frequency, kind in [('quarterly', None), ('yearly', 'tuition'),
+                ('yearly', None)]:
+            where = ((table.frequency == frequency)
+                & (table.payment_month == Null))
+            if kind:
+                where &= table.kind == kind
+            cursor.execute(*table.update([table.payment_month],
+                    [default_payment_month(frequency, kind)], where=where))
+
+    @classmethod
     def default_frequency(cls):
         return 'monthly'
 
     @classmethod
     def default_expense_account(cls):
         return WELFARE_EXPENSE
+
+    @fields.depends('frequency', 'kind')
+    def on_change_with_payment_month(self):
+        return default_payment_month(self.frequency, self.kind)
+
+    @fields.depends('frequency', 'payment_month')
+    def on_change_with_payment_months(self, name=None):
+        if self.frequency != 'monthly':
+            names = dict(self.fields_get(
+                    ['payment_month'])['payment_month']['selection'])
+            return ', '.join(names[str(m)] for m in self.months_paid())
+
+    def months_paid(self):
+        "The months of the year (1 to 12) the programme is paid in"
+        if self.frequency == 'monthly' or not self.payment_month:
+            return list(range(1, 13))
+        month = int(self.payment_month)
+        if self.frequency == 'quarterly':
+            first = (month - 1) % 3 + 1
+            return [first, first + 3, first + 6, first + 9]
+        return [month]
 
     def get_rec_name(self, name):
         return f'{self.code} - {self.name}'

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from sql import Literal
 
+from trytond.i18n import gettext
 from trytond.modules.sigo_base import register_number
 from trytond.modules.sigo_insurance.fund_books import insert_rows
 from trytond.pool import Pool
@@ -40,6 +41,12 @@ PROGRAMMES = {
     'СТ': 'TUI', 'CT': 'TUI',
     'ОТ': 'STP', 'OT': 'STP',
     }
+# Why register_number.parse refused a number
+REGISTER_NUMBER_MESSAGES = {
+    'pattern': 'gosws_hdf.msg_migration_regno_pattern',
+    'month': 'gosws_hdf.msg_migration_regno_month',
+    'date': 'gosws_hdf.msg_migration_regno_date',
+    }
 CENT = Decimal('0.01')
 DATE_FORMATS = ['%Y-%m-%d', '%d.%m.%Y', '%Y.%m.%d', '%d/%m/%Y']
 
@@ -50,7 +57,8 @@ def parse_date(value, column):
             return dt.datetime.strptime(value, format_).date()
         except ValueError:
             continue
-    raise Invalid(f"{column}: '{value}' is not a date")
+    raise Invalid(column, gettext('gosws_hdf.msg_migration_not_date',
+            value=value))
 
 
 def office_code(value):
@@ -75,37 +83,46 @@ def transform(raw):
     up in the database"""
     number = register_number.normalize(raw.get('REGNO', ''))
     if not number:
-        raise Invalid("REGNO: missing register number")
+        raise Invalid('REGNO', gettext(
+                'gosws_hdf.msg_migration_regno_missing'))
     try:
         register = register_number.parse(number)
     except register_number.InvalidRegisterNumber as exception:
-        raise Invalid(f"REGNO: '{number}' is not a register number "
-            f"({exception.reason})")
+        raise Invalid('REGNO', gettext(
+                REGISTER_NUMBER_MESSAGES[exception.reason], number=number))
     name = ' '.join(n for n in (raw.get('OVOG', '').strip(),
             raw.get('NER', '').strip()) if n)
     if not raw.get('NER', '').strip():
-        raise Invalid("NER: missing given name")
+        raise Invalid('NER', gettext('gosws_hdf.msg_migration_name_missing'))
     birth_date = parse_date(raw.get('TURSON', ''), 'TURSON')
     if birth_date != register.birth_date:
-        raise Invalid(f"TURSON: {birth_date} differs from the birth date "
-            f"{register.birth_date} in the register number")
+        raise Invalid('TURSON', gettext(
+                'gosws_hdf.msg_migration_birth_date_differs',
+                birth_date=birth_date, register_date=register.birth_date))
     office = office_code(raw.get('SUM_CODE', ''))
     if not office:
-        raise Invalid(f"SUM_CODE: '{raw.get('SUM_CODE', '')}' is not a soum "
-            "code")
+        raise Invalid('SUM_CODE', gettext(
+                'gosws_hdf.msg_migration_not_soum_code',
+                value=raw.get('SUM_CODE', '')))
     programme = PROGRAMMES.get(raw.get('HOTOLBOR', '').strip().upper())
     if not programme:
-        raise Invalid(f"HOTOLBOR: unknown programme "
-            f"'{raw.get('HOTOLBOR', '')}'")
+        raise Invalid('HOTOLBOR', gettext(
+                'gosws_hdf.msg_migration_unknown_programme',
+                value=raw.get('HOTOLBOR', '')))
     start_date = parse_date(raw.get('ELSSEN', ''), 'ELSSEN')
     if start_date < birth_date:
-        raise Invalid(f"ELSSEN: enrolled on {start_date} before birth")
+        raise Invalid('ELSSEN', gettext(
+                'gosws_hdf.msg_migration_enrolled_before_birth',
+                date=start_date))
     try:
         amount = Decimal(raw.get('DUN', '').replace(' ', ''))
     except InvalidOperation:
-        raise Invalid(f"DUN: '{raw.get('DUN', '')}' is not an amount")
+        raise Invalid('DUN', gettext('gosws_hdf.msg_migration_not_amount',
+                value=raw.get('DUN', '')))
     if not amount.is_finite() or amount <= 0:
-        raise Invalid(f"DUN: amount {amount} is not positive")
+        raise Invalid('DUN', gettext(
+                'gosws_hdf.msg_migration_amount_not_positive',
+                amount=amount))
     return {
         'register_number': number, 'name': name,
         'birth_date': birth_date.isoformat(), 'office': office,
@@ -122,6 +139,12 @@ def merge_key(record):
 def rank(record):
     "Of the rows merged, the one of the latest enrolment date wins"
     return record['start_date']
+
+
+def merged_reason(file_name, row_number, rank):
+    "Why a row was merged into the row of the file kept"
+    return gettext('gosws_hdf.msg_migration_merged',
+        row=row_number, file=file_name, date=rank)
 
 
 class Target:
@@ -148,18 +171,23 @@ class Target:
     def check(self, record):
         "The codes exist and the amount is the one the programme pays"
         if record['office'] not in self.offices:
-            raise Invalid(f"SUM_CODE: no soum office {record['office']}")
+            raise Invalid('SUM_CODE', gettext(
+                    'gosws_hdf.msg_migration_no_office',
+                    office=record['office']))
         if record['programme'] not in self.programmes:
-            raise Invalid(f"HOTOLBOR: programme {record['programme']} is "
-                "not set up")
+            raise Invalid('HOTOLBOR', gettext(
+                    'gosws_hdf.msg_migration_programme_not_set_up',
+                    programme=record['programme']))
         expected = self.amounts[record['programme']]
         if expected is None:
-            raise Invalid(f"HOTOLBOR: programme {record['programme']} has "
-                f"no amount on {self.as_of}")
+            raise Invalid('HOTOLBOR', gettext(
+                    'gosws_hdf.msg_migration_programme_no_amount',
+                    programme=record['programme'], date=self.as_of))
         if Decimal(record['amount']) != expected:
-            raise Invalid(f"DUN: {record['amount']} differs from the "
-                f"{expected} programme {record['programme']} pays on "
-                f"{self.as_of}")
+            raise Invalid('DUN', gettext(
+                    'gosws_hdf.msg_migration_amount_differs',
+                    amount=record['amount'], expected=expected,
+                    programme=record['programme'], date=self.as_of))
 
     def load(self, records):
         """Create the citizens missing and the enrolments: per record the
@@ -213,8 +241,9 @@ class Target:
             key = (parties[record['register_number']],
                 self.programmes[record['programme']].id)
             if key in enrolled:
-                results[index] = (f"merged: already enrolled "
-                    f"(hdf.beneficiary {enrolled[key]})")
+                results[index] = gettext(
+                    'gosws_hdf.msg_migration_already_enrolled',
+                    enrolment=enrolled[key])
             else:
                 to_create.append((index, [key[0], key[1],
                             self.offices[record['office']],

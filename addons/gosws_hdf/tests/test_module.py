@@ -4,11 +4,12 @@
 import datetime as dt
 from decimal import Decimal
 
-from trytond.model.exceptions import AccessError
+from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.sigo_base.register_number import compose
 from trytond.modules.sigo_base.tests.tools import acting_as
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 
 def office(code):
@@ -24,10 +25,10 @@ def citizen(name, born, serial=1):
     return party
 
 
-def programme(code, kind, rule, amounts):
+def programme(code, kind, rule, amounts, **values):
     Programme = Pool().get('hdf.programme')
     programme, = Programme.create([{
-                'code': code, 'name': code, 'kind': kind,
+                'code': code, 'name': code, 'kind': kind, **values,
                 'rules': [('create', [rule])],
                 'amounts': [('create', [
                             {'effective_date': d, 'amount': Decimal(a)}
@@ -114,6 +115,58 @@ class GoswsHdfTestCase(ModuleTestCase):
             Cycle.delete([cycle])
         Cycle.cancel([cycle])
         Cycle.delete([cycle])
+
+    @with_transaction()
+    def test_not_payment_month_refused_in_mongolian(self):
+        "The soum staff read in Mongolian why a month is not paid"
+        pool = Pool()
+        Cycle = pool.get('hdf.payment.cycle')
+        Lang = pool.get('ir.lang')
+        mn, = Lang.search([('code', '=', 'mn')])
+        Lang.write([mn], {'translatable': True})
+        Lang.load_translations([mn])
+        tuition = programme('TUI', 'tuition',
+            {'effective_date': dt.date(2011, 9, 1)},
+            [(dt.date(2011, 9, 1), 491960)],
+            frequency='yearly', payment_month='9')
+        with Transaction().set_context(language='mn'), \
+                self.assertRaises(ValidationError) as refusal:
+            Cycle.create([{'programme': tuition.id,
+                        'office': office('GOSWS').id,
+                        'month': dt.date(2025, 8, 1)}])
+        self.assertEqual(refusal.exception.message,
+            '"TUI - TUI" хөтөлбөрийн олголт хийх сар нь зөвхөн Есдүгээр '
+            'сар тул 2025-08 сард олголтын мөчлөг үүсгэх боломжгүй.')
+
+    @with_transaction()
+    def test_schedule_changed_after_cycle_made(self):
+        """A cycle made for a payment month is not computed once the
+        programme is paid in other months"""
+        pool = Pool()
+        Cycle = pool.get('hdf.payment.cycle')
+        Programme = pool.get('hdf.programme')
+        allowance = programme('CA', 'care_allowance',
+            {'effective_date': dt.date(2020, 1, 1)},
+            [(dt.date(2020, 1, 1), 150000)],
+            frequency='quarterly', payment_month='3')
+        self.assertEqual(allowance.months_paid(), [3, 6, 9, 12])
+        cycle, = Cycle.create([{'programme': allowance.id,
+                    'office': office('GOSWS').id,
+                    'month': dt.date(2025, 6, 1)}])
+        Programme.write([allowance], {'payment_month': '11'})
+        self.assertEqual(allowance.months_paid(), [2, 5, 8, 11])
+        with self.assertRaises(ValidationError):
+            Cycle.compute([cycle])
+        Cycle.cancel([cycle])
+        self.assertEqual(cycle.state, 'cancelled')
+
+    @with_transaction()
+    def test_quarterly_programme_needs_payment_month(self):
+        "A quarterly or yearly programme says in which months it is paid"
+        with self.assertRaises(ValidationError):
+            programme('CA', 'care_allowance',
+                {'effective_date': dt.date(2020, 1, 1)},
+                [(dt.date(2020, 1, 1), 150000)], frequency='quarterly')
 
 
 del ModuleTestCase
