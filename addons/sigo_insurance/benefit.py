@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
-from trytond.model.exceptions import AccessError, ValidationError
+from trytond.model.exceptions import ValidationError
 from trytond.modules.sigo_base.jurisdiction import JurisdictionMixin
 from trytond.modules.sigo_base.printed_document import PrintedDocument
 from trytond.pool import Pool
@@ -19,9 +19,9 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from .benefit_rule import BENEFIT_KINDS
+from .case import SupervisedCaseMixin
 from .declaration import AMOUNT
 from .fund_books import FundBooks
-from .payment import CASH_AT_BANK
 from .rate import RATE_DIGITS, whole_tugriks
 
 BENEFITS_PAYABLE = '2110'
@@ -53,10 +53,17 @@ def previous_month(month):
     return (month - dt.timedelta(days=1)).replace(day=1)
 
 
-class BenefitCase(JurisdictionMixin, Workflow, ModelSQL, ModelView):
+class BenefitCase(SupervisedCaseMixin, JurisdictionMixin, Workflow, ModelSQL,
+        ModelView):
     "Short-Term Benefit Case"
     __name__ = 'insurance.benefit.case'
     __string__ = "Short-Term Benefit Case"
+    _case_messages = {
+        'not_eligible': 'sigo_insurance.msg_benefit_not_eligible',
+        'own_approval': 'sigo_insurance.msg_benefit_own_approval',
+        'delete': 'sigo_insurance.msg_benefit_delete',
+        }
+    _case_variable = 'case'
     _states = {'readonly': Eval('state') != 'draft'}
 
     kind = fields.Selection(
@@ -129,20 +136,10 @@ class BenefitCase(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         "Days Already Paid This Year", readonly=True)
     benefit_days = fields.Integer("Benefit Days", readonly=True)
     amount = fields.Numeric("Amount", digits=AMOUNT, readonly=True)
-    eligible = fields.Boolean("Eligible", readonly=True)
-    reason = fields.Text(
-        "Reason", readonly=True,
-        help="Why the person is not eligible, as the officer tells them.")
     unconfirmed = fields.Boolean(
         "Unconfirmed Parameters", readonly=True,
         help="The rule used has a figure the law has not confirmed yet.")
 
-    submitted_by = fields.Many2One('res.user', "Submitted By", readonly=True)
-    submitted_at = fields.DateTime("Submitted At", readonly=True)
-    approved_by = fields.Many2One('res.user', "Approved By", readonly=True)
-    approved_at = fields.DateTime("Approved At", readonly=True)
-    refused_by = fields.Many2One('res.user', "Refused By", readonly=True)
-    refused_at = fields.DateTime("Refused At", readonly=True)
     paid_by = fields.Many2One('res.user', "Paid By", readonly=True)
     paid_at = fields.DateTime("Paid At", readonly=True)
     accrual_move = fields.Many2One(
@@ -215,10 +212,6 @@ class BenefitCase(JurisdictionMixin, Workflow, ModelSQL, ModelView):
                 })
 
     @classmethod
-    def default_state(cls):
-        return 'draft'
-
-    @classmethod
     def default_kind(cls):
         return 'sickness'
 
@@ -235,22 +228,9 @@ class BenefitCase(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         return [('person.rec_name', *clause[1:])]
 
     @classmethod
-    def check_modification(cls, mode, cases, values=None, external=False):
-        super().check_modification(
-            mode, cases, values=values, external=external)
-        if mode == 'delete':
-            for case in cases:
-                if case.state not in {'draft', 'cancelled'}:
-                    raise AccessError(gettext(
-                            'sigo_insurance.msg_benefit_delete',
-                            case=case.rec_name))
-
-    @classmethod
     def copy(cls, cases, default=None):
         default = default.copy() if default is not None else {}
-        for name in ['submitted_by', 'submitted_at', 'approved_by',
-                'approved_at', 'refused_by', 'refused_at', 'paid_by',
-                'paid_at', 'accrual_move', 'payment_move']:
+        for name in ['paid_by', 'paid_at', 'accrual_move', 'payment_move']:
             default.setdefault(name, None)
         return super().copy(cases, default=default)
 
@@ -287,8 +267,8 @@ class BenefitCase(JurisdictionMixin, Workflow, ModelSQL, ModelView):
                 ])
         return sum(c.benefit_days or 0 for c in cases)
 
-    def worksheet(self):
-        "Every input of the decision and the amount, with the refusal reason"
+    def fill_worksheet(self, sheet, reasons):
+        "Every input of the decision and the amount, with the refusal reasons"
         pool = Pool()
         Rule = pool.get('insurance.benefit.rule')
         rule = Rule.in_force(self.kind, self.event_date)
@@ -303,7 +283,7 @@ class BenefitCase(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         if self.kind == 'funeral' and self.work_related and (
                 rule.work_related_any_month):
             required = 1
-        sheet = {
+        sheet.update({
             'rule': rule.id,
             'fund': rule.fund.id,
             'contribution_months': months,
@@ -315,8 +295,7 @@ class BenefitCase(JurisdictionMixin, Workflow, ModelSQL, ModelView):
             'wage_months': None, 'average_wage': None, 'daily_wage': None,
             'rate': None, 'incapacity_days': None, 'employer_days': None,
             'days_paid_before': None, 'benefit_days': None, 'amount': None,
-            }
-        reasons = []
+            })
         kind = self.kind_string
         if months < required:
             reasons.append(gettext('sigo_insurance.msg_benefit_months_short',
@@ -342,11 +321,6 @@ class BenefitCase(JurisdictionMixin, Workflow, ModelSQL, ModelView):
             sheet['average_wage'] = average
             getattr(self, f'_worksheet_{self.kind}')(
                 rule, average, months, sheet, reasons)
-        sheet['eligible'] = not reasons
-        sheet['reason'] = '\n'.join(reasons) or None
-        if reasons:
-            sheet['amount'] = Decimal(0)
-        return sheet
 
     def _worksheet_sickness(self, rule, average, months, sheet, reasons):
         daily = whole_tugriks(average / rule.working_days_per_month)
@@ -405,11 +379,7 @@ class BenefitCase(JurisdictionMixin, Workflow, ModelSQL, ModelView):
                 raise ValidationError(gettext(
                         'sigo_insurance.msg_benefit_end_date',
                         case=case.rec_name))
-        to_write = []
-        for case in cases:
-            to_write.extend(([case], case.worksheet()))
-        if to_write:
-            cls.write(*to_write)
+        super().check_eligibility(cases)
 
     @classmethod
     def check_duplicate(cls, cases):
@@ -429,61 +399,10 @@ class BenefitCase(JurisdictionMixin, Workflow, ModelSQL, ModelView):
                         office=others[0].office.rec_name))
 
     @classmethod
-    @ModelView.button
-    @Workflow.transition('submitted')
-    def submit(cls, cases):
-        "The officer submits an eligible case for approval"
-        cls.check_eligibility(cases)
-        for case in cases:
-            if not case.eligible:
-                raise ValidationError(gettext(
-                        'sigo_insurance.msg_benefit_not_eligible',
-                        case=case.rec_name, reason=case.reason))
-        cls.check_duplicate(cases)
-        cls.write(cases, {
-                'submitted_by': Transaction().user,
-                'submitted_at': dt.datetime.now(),
-                })
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('draft')
-    def draft(cls, cases):
-        cls.write(cases, {
-                'submitted_by': None, 'submitted_at': None,
-                'refused_by': None, 'refused_at': None,
-                })
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('refused')
-    def refuse(cls, cases):
-        cls.write(cases, {
-                'refused_by': Transaction().user,
-                'refused_at': dt.datetime.now(),
-                })
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('cancelled')
-    def cancel(cls, cases):
-        pass
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('approved')
-    def approve(cls, cases):
-        """The supervisor approves what another officer submitted; the
-        payment order books the benefit payable in the fund's books"""
+    def _approve(cls, cases):
+        "The payment order books the benefit payable in the fund's books"
         pool = Pool()
         Move = pool.get('account.move')
-        user = Transaction().user
-        for case in cases:
-            if case.submitted_by and case.submitted_by.id == user:
-                raise AccessError(gettext(
-                        'sigo_insurance.msg_benefit_own_approval',
-                        case=case.rec_name,
-                        user=case.submitted_by.rec_name))
         books = FundBooks()
         today = pool.get('ir.date').today()
         moves = [books.move(c.fund, c, 'journal_expense', today, c.rec_name, [
@@ -494,9 +413,6 @@ class BenefitCase(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         books.post(moves)
         for case, move in zip(cases, moves):
             case.accrual_move = move
-            case.approved_by = user
-            case.approved_at = dt.datetime.now()
-        cls.save(cases)
 
     @classmethod
     @ModelView.button
@@ -505,18 +421,14 @@ class BenefitCase(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         "The bank transfer to the beneficiary settles the payment order"
         pool = Pool()
         Move = pool.get('account.move')
-        Line = pool.get('account.move.line')
         books = FundBooks()
         today = pool.get('ir.date').today()
-        moves = [books.move(c.fund, c, 'journal_cash', today, c.rec_name, [
-                    (BENEFITS_PAYABLE, c.amount, c.beneficiary),
-                    (CASH_AT_BANK, -c.amount),
-                    ]) for c in cases]
+        moves = [books.transfer(c.fund, c, c.accrual_move, BENEFITS_PAYABLE,
+                today, c.rec_name) for c in cases]
         Move.save(moves)
         books.post(moves)
         for case, move in zip(cases, moves):
-            Line.reconcile([l for m in [case.accrual_move, move]
-                    for l in m.lines if l.account.code == BENEFITS_PAYABLE])
+            books.reconcile(BENEFITS_PAYABLE, [case.accrual_move, move])
             case.payment_move = move
             case.paid_by = Transaction().user
             case.paid_at = dt.datetime.now()

@@ -10,7 +10,7 @@ from trytond.model.exceptions import ValidationError
 from trytond.pyson import Eval
 
 from .declaration import AMOUNT
-from .rate import RATE_DIGITS
+from .rate import RATE_DIGITS, band_reached
 
 BENEFIT_KINDS = [
     ('sickness', "Sickness"),
@@ -121,11 +121,8 @@ class BenefitRule(ModelSQL, ModelView):
 
     def sickness_rate(self, contribution_years):
         "The rate of the highest band the contribution years reach"
-        rate = None
-        for band in sorted(self.bands, key=lambda b: b.minimum_years):
-            if contribution_years >= band.minimum_years:
-                rate = band.rate
-        return rate
+        band = band_reached(self.bands, 'minimum_years', contribution_years)
+        return band.rate if band else None
 
 
 class BenefitRuleBand(ModelSQL, ModelView):

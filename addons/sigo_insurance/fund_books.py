@@ -17,6 +17,7 @@ from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+CASH_AT_BANK = '1110'
 
 
 def lock_numbering(periods):
@@ -142,6 +143,27 @@ class FundBooks:
                     description=party[1] if len(party) > 1 else None,
                     debit=max(amount, 0), credit=max(-amount, 0))
                 for code, amount, *party in lines if amount])
+
+    def transfer(self, fund, origin, move, payable, date, description):
+        """The bank transfer paying what the move owes on the payable account
+        (its code), a line to each party owed"""
+        owed = [l for l in move.lines if l.account.code == payable]
+        return self.move(fund, origin, 'journal_cash', date, description,
+            [(payable, l.credit - l.debit, l.party) for l in owed]
+            + [(CASH_AT_BANK, -sum(l.credit - l.debit for l in owed))])
+
+    @staticmethod
+    def reconcile(payable, moves):
+        """Reconcile the lines the moves book on the payable account (its
+        code), party by party"""
+        MoveLine = Pool().get('account.move.line')
+        by_party = defaultdict(list)
+        for move in moves:
+            for line in move.lines:
+                if line.account.code == payable:
+                    by_party[line.party].append(line)
+        for lines in by_party.values():
+            MoveLine.reconcile(lines)
 
     @staticmethod
     def post(moves):

@@ -14,9 +14,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 
 from .declaration import AMOUNT, RECEIVABLE_FROM_EMPLOYERS
-from .fund_books import FundBooks
-
-CASH_AT_BANK = '1110'
+from .fund_books import CASH_AT_BANK, FundBooks
 
 
 class Payment(Workflow, ModelSQL, ModelView):

@@ -5,6 +5,7 @@
 the data records them, and every month uses the records in force on its
 first day"""
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
 
 from trytond.cache import Cache
 from trytond.i18n import gettext
@@ -19,6 +20,16 @@ TUGRIK = Decimal(1)
 def whole_tugriks(amount):
     "Contributions are charged in whole tugriks"
     return amount.quantize(TUGRIK, rounding=ROUND_HALF_UP)
+
+
+def band_reached(bands, threshold, value):
+    """The band of the highest threshold (a field's name) that value
+    reaches, or None"""
+    reached = None
+    for band in sorted(bands, key=attrgetter(threshold)):
+        if value >= getattr(band, threshold):
+            reached = band
+    return reached
 
 
 class ContributionRate(ModelSQL, ModelView):

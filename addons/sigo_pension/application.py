@@ -5,18 +5,18 @@
 checks eligibility against the rules in force with the reason for each
 condition not met, and computes the pension on a worksheet showing every
 input; a supervisor other than the officer approves, which makes the award"""
-import datetime as dt
 from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
-from trytond.model.exceptions import AccessError, ValidationError
+from trytond.model.exceptions import ValidationError
 from trytond.modules.sigo_base.jurisdiction import JurisdictionMixin
+from trytond.modules.sigo_insurance.case import SupervisedCaseMixin
 from trytond.modules.sigo_insurance.declaration import AMOUNT
 from trytond.modules.sigo_insurance.rate import RATE_DIGITS, whole_tugriks
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 
 from .record import ContributionHistory
 from .rule import add_months, in_force
@@ -37,10 +37,17 @@ def age_at(birth_date, date):
     return divmod(months, 12)
 
 
-class Application(JurisdictionMixin, Workflow, ModelSQL, ModelView):
+class Application(SupervisedCaseMixin, JurisdictionMixin, Workflow, ModelSQL,
+        ModelView):
     "Pension Application"
     __name__ = 'pension.application'
     __string__ = "Pension Application"
+    _case_messages = {
+        'not_eligible': 'sigo_pension.msg_not_eligible',
+        'own_approval': 'sigo_pension.msg_own_approval',
+        'delete': 'sigo_pension.msg_application_delete',
+        }
+    _case_variable = 'application'
     _states = {'readonly': Eval('state') != 'draft'}
 
     kind = fields.Selection(
@@ -152,18 +159,8 @@ class Application(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         "Minimum Pension", digits=AMOUNT, readonly=True)
     minimum_applied = fields.Boolean("Minimum Applied", readonly=True)
     amount = fields.Numeric("Monthly Pension", digits=AMOUNT, readonly=True)
-    eligible = fields.Boolean("Eligible", readonly=True)
-    reason = fields.Text(
-        "Reason", readonly=True,
-        help="Why the person is not eligible, as the officer tells them.")
     unconfirmed = fields.Boolean("Unconfirmed Parameters", readonly=True)
 
-    submitted_by = fields.Many2One('res.user', "Submitted By", readonly=True)
-    submitted_at = fields.DateTime("Submitted At", readonly=True)
-    approved_by = fields.Many2One('res.user', "Approved By", readonly=True)
-    approved_at = fields.DateTime("Approved At", readonly=True)
-    refused_by = fields.Many2One('res.user', "Refused By", readonly=True)
-    refused_at = fields.DateTime("Refused At", readonly=True)
     award = fields.Many2One(
         'pension.award', "Award", readonly=True, ondelete='RESTRICT')
     state = fields.Selection([
@@ -224,10 +221,6 @@ class Application(JurisdictionMixin, Workflow, ModelSQL, ModelView):
                 })
 
     @classmethod
-    def default_state(cls):
-        return 'draft'
-
-    @classmethod
     def default_kind(cls):
         return 'old_age'
 
@@ -243,53 +236,33 @@ class Application(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         return [('person.rec_name', *clause[1:])]
 
     @classmethod
-    def check_modification(cls, mode, applications, values=None,
-            external=False):
-        super().check_modification(
-            mode, applications, values=values, external=external)
-        if mode == 'delete':
-            for application in applications:
-                if application.state not in {'draft', 'cancelled'}:
-                    raise AccessError(gettext(
-                            'sigo_pension.msg_application_delete',
-                            application=application.rec_name))
-
-    @classmethod
     def copy(cls, applications, default=None):
         default = default.copy() if default is not None else {}
-        for name in ['submitted_by', 'submitted_at', 'approved_by',
-                'approved_at', 'refused_by', 'refused_at', 'award']:
-            default.setdefault(name, None)
+        default.setdefault('award', None)
         return super().copy(applications, default=default)
 
     # Eligibility and amount
 
-    def worksheet(self):
+    def fill_worksheet(self, sheet, reasons):
         "Every input of the decision and the amount, with the reasons"
         Rule = Pool().get('pension.rule')
         rule = in_force(Rule, self.start_date)
-        sheet = dict.fromkeys([
+        sheet.update(dict.fromkeys([
                 'age_years', 'age_months', 'required_age_years',
                 'required_age_months', 'required_months', 'condition_months',
                 'required_condition_months', 'recent_months',
                 'required_recent_months', 'window_start', 'window_end',
                 'window_months', 'average_wage', 'extra_years', 'percentage',
-                'calculated_amount', 'minimum_pension'])
+                'calculated_amount', 'minimum_pension']))
         sheet.update({
                 'rule': rule.id, 'unconfirmed': rule.unconfirmed,
                 'proportional': False, 'minimum_applied': False,
                 'share': Decimal(100),
                 })
-        reasons = []
         if not self.documents_complete:
             reasons.append(gettext('sigo_pension.msg_documents_missing',
                     application=self.rec_name))
         getattr(self, f'_worksheet_{self.kind}')(rule, sheet, reasons)
-        sheet['eligible'] = not reasons
-        sheet['reason'] = '\n'.join(reasons) or None
-        if reasons:
-            sheet['amount'] = Decimal(0)
-        return sheet
 
     def _history(self, person, event):
         return ContributionHistory(person, event.replace(day=1))
@@ -477,16 +450,6 @@ class Application(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         self._floor(sheet, rule.minimum_full, share or Decimal(0))
 
     @classmethod
-    @ModelView.button
-    def check_eligibility(cls, applications):
-        "Fill the worksheet from the contribution history as it is now"
-        to_write = []
-        for application in applications:
-            to_write.extend(([application], application.worksheet()))
-        if to_write:
-            cls.write(*to_write)
-
-    @classmethod
     def check_duplicate(cls, applications):
         Award = Pool().get('pension.award')
         for application in applications:
@@ -509,74 +472,20 @@ class Application(JurisdictionMixin, Workflow, ModelSQL, ModelView):
                         application=application.rec_name,
                         other=other.rec_name, office=other.office.rec_name))
 
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('submitted')
-    def submit(cls, applications):
-        "The officer submits an eligible application for approval"
-        cls.check_eligibility(applications)
-        for application in applications:
-            if not application.eligible:
-                raise ValidationError(gettext(
-                        'sigo_pension.msg_not_eligible',
-                        application=application.rec_name,
-                        reason=application.reason))
-            if not application.bank_account:
-                raise ValidationError(gettext(
-                        'sigo_pension.msg_bank_account_missing',
-                        application=application.rec_name))
-        cls.check_duplicate(applications)
-        cls.write(applications, {
-                'submitted_by': Transaction().user,
-                'submitted_at': dt.datetime.now(),
-                })
+    def check_submission(self):
+        super().check_submission()
+        if not self.bank_account:
+            raise ValidationError(gettext(
+                    'sigo_pension.msg_bank_account_missing',
+                    application=self.rec_name))
 
     @classmethod
-    @ModelView.button
-    @Workflow.transition('draft')
-    def draft(cls, applications):
-        cls.write(applications, {
-                'submitted_by': None, 'submitted_at': None,
-                'refused_by': None, 'refused_at': None,
-                })
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('refused')
-    def refuse(cls, applications):
-        cls.write(applications, {
-                'refused_by': Transaction().user,
-                'refused_at': dt.datetime.now(),
-                })
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('cancelled')
-    def cancel(cls, applications):
-        pass
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('approved')
-    def approve(cls, applications):
-        """The supervisor approves what another officer submitted, with
-        the worksheet as submitted; the approval makes the award"""
+    def _approve(cls, applications):
+        "The approval makes the award"
         Award = Pool().get('pension.award')
-        user = Transaction().user
-        for application in applications:
-            if application.submitted_by and (
-                    application.submitted_by.id == user):
-                raise AccessError(gettext(
-                        'sigo_pension.msg_own_approval',
-                        application=application.rec_name,
-                        user=application.submitted_by.rec_name))
         awards = Award.create([a.award_values() for a in applications])
-        now = dt.datetime.now()
         for application, award in zip(applications, awards):
             application.award = award
-            application.approved_by = user
-            application.approved_at = now
-        cls.save(applications)
 
     def award_values(self):
         Rule = Pool().get('pension.rule')

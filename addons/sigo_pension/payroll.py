@@ -24,7 +24,6 @@ from trytond.modules.sigo_base.jurisdiction import JurisdictionMixin
 from trytond.modules.sigo_insurance.declaration import AMOUNT
 from trytond.modules.sigo_insurance.fund_books import (
     FundBooks, insert_rows, lock_numbering)
-from trytond.modules.sigo_insurance.payment import CASH_AT_BANK
 from trytond.modules.sigo_insurance.spreadsheet import bank_transfer_file
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -454,31 +453,16 @@ class Payroll(JurisdictionMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('paid')
     def pay(cls, payrolls):
         "The transfers to the banks settle the pensions payable"
-        pool = Pool()
-        Move = pool.get('account.move')
-        MoveLine = pool.get('account.move.line')
+        Move = Pool().get('account.move')
         fund = cls._fund()
         books = FundBooks()
-        moves = []
         paid = [p for p in payrolls if p.move]
-        for payroll in paid:
-            payable = [l for l in payroll.move.lines
-                if l.account.code == PENSIONS_PAYABLE]
-            moves.append(books.move(fund, payroll, 'journal_cash',
-                    payroll.date, payroll.rec_name,
-                    [(PENSIONS_PAYABLE, l.credit - l.debit, l.party)
-                        for l in payable]
-                    + [(CASH_AT_BANK, -sum(l.credit - l.debit
-                                for l in payable))]))
+        moves = [books.transfer(fund, p, p.move, PENSIONS_PAYABLE, p.date,
+                p.rec_name) for p in paid]
         Move.save(moves)
         books.post(moves)
         for payroll, move in zip(paid, moves):
-            by_party = defaultdict(list)
-            for l in payroll.move.lines + move.lines:
-                if l.account.code == PENSIONS_PAYABLE:
-                    by_party[l.party].append(l)
-            for lines in by_party.values():
-                MoveLine.reconcile(lines)
+            books.reconcile(PENSIONS_PAYABLE, [payroll.move, move])
             payroll.payment_move = move
         for payroll in payrolls:
             payroll.paid_by = Transaction().user

@@ -12,7 +12,7 @@ from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import ValidationError
 
 from trytond.modules.sigo_insurance.declaration import AMOUNT
-from trytond.modules.sigo_insurance.rate import RATE_DIGITS
+from trytond.modules.sigo_insurance.rate import RATE_DIGITS, band_reached
 
 SEXES = [
     ('male', "Male"),
@@ -118,11 +118,8 @@ class PensionRule(ModelSQL, ModelView):
 
     def survivor_share(self, survivors):
         "The share of the highest band the number of survivors reaches"
-        share = None
-        for band in sorted(self.survivor_shares, key=lambda s: s.survivors):
-            if survivors >= band.survivors:
-                share = band.share
-        return share
+        band = band_reached(self.survivor_shares, 'survivors', survivors)
+        return band.share if band else None
 
 
 class SurvivorShare(ModelSQL, ModelView):
