@@ -7,7 +7,8 @@ and short-term benefit cases at every step"""
 import datetime as dt
 from decimal import Decimal
 
-from trytond.modules.sigo_insurance.declaration import DeclaredRow
+from trytond.modules.sigo_insurance.declaration import (
+    DeclaredRow, month_bounds)
 from trytond.modules.sigo_insurance.rate import whole_tugriks
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -73,6 +74,16 @@ def generate(scale, random):
                     employer=employer, person=person,
                     start_date=start - dt.timedelta(
                         days=random.randrange(0, 2000))))
+    # A nurse of the hospital also works for the dairy in Battsengel: a
+    # second job, declared there under its own insured type and rates
+    hospital, dairy = employers[4], employers[0]
+    if staff[hospital]:
+        nurse = staff[hospital][0]
+        staff[dairy].append(nurse)
+        employments.append(Employment(
+                employer=dairy, person=nurse, start_date=start,
+                insured_type=ModelData.get_id(
+                    'sigo_insurance', 'insured_type_40')))
     Employment.save(employments)
 
     wages = {p: Decimal(random.randrange(600, 4500) * 1000)
@@ -117,7 +128,9 @@ def _voluntary(people, months, offices, random):
 def _payments(employers, months, random):
     """Each employer pays a month's contributions on the 15th of the next;
     now and then a month is paid with the next one, and the mine has paid
-    nothing for its last three months: arrears, with penalty interest"""
+    nothing for its last three months: arrears, with penalty interest. The
+    wool company pays last month, still a draft declaration, in advance:
+    the advance pays it when the officer confirms it"""
     pool = Pool()
     Payment = pool.get('insurance.payment')
     Receivable = pool.get('insurance.receivable')
@@ -141,6 +154,15 @@ def _payments(employers, months, random):
                     employer=employer, date=paid_on, amount=carried,
                     reference=f'{employer.registration_number}-{paid_on:%Y%m}'))
             carried = Decimal(0)
+        if employer.sector == "Wool":
+            paid_on = month_bounds(months[-1] + dt.timedelta(days=31))[1]
+            payments.append(Payment(
+                    employer=employer, date=paid_on,
+                    amount=sum(r.assessed for r in Receivable.search([
+                                ('employer', '=', employer.id),
+                                ('month', '=', months[-1])])),
+                    reference=f'{employer.registration_number}-'
+                    f'{paid_on:%Y%m}-ADV'))
     payments.sort(key=lambda p: p.date)
     Payment.save(payments)
     Payment.post(payments)

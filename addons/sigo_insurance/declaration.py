@@ -43,6 +43,9 @@ class DeclarationError(ValidationError):
         lines = '\n'.join(
             gettext('sigo_insurance.msg_declaration_row_error',
                 row=e.row, number=e.register_number or '', reason=e.reason)
+            if e.row else
+            gettext('sigo_insurance.msg_declaration_whole_error',
+                reason=e.reason)
             for e in errors)
         super().__init__(gettext(
                 'sigo_insurance.msg_declaration_errors',
@@ -131,6 +134,11 @@ class Declaration(Workflow, ModelSQL, ModelView):
             help="One per fund: the contributions receivable from the "
             "employer, or for a correction the difference."),
         'get_moves')
+    superseded = fields.Function(fields.Boolean(
+            "Superseded",
+            help="A later version of the month, confirmed or in "
+            "preparation, replaces this one: correct that one."),
+        'get_superseded')
 
     del _states
 
@@ -169,8 +177,9 @@ class Declaration(Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 'correct': {
-                    'invisible': Eval('state') != 'confirmed',
-                    'depends': ['state'],
+                    'invisible': (Eval('state') != 'confirmed')
+                    | Eval('superseded', False),
+                    'depends': ['state', 'superseded'],
                     },
                 })
 
@@ -199,6 +208,33 @@ class Declaration(Workflow, ModelSQL, ModelView):
                 moves[move.origin.id].append(move.id)
         return moves
 
+    @classmethod
+    def later_versions(cls, declarations):
+        """The latest version of the month after each declaration that is
+        not cancelled (confirmed, or a correction in preparation), by
+        declaration id, in one query"""
+        declaration = cls.__table__()
+        later = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        latest = {}
+        for chunk in grouped_slice(
+                [d.id for d in declarations], backend.MAX_QUERY_PARAMS):
+            cursor.execute(*declaration.join(later, condition=(
+                        later.employer == declaration.employer)
+                    & (later.period == declaration.period)
+                    & (later.version > declaration.version)
+                    & (later.state != 'cancelled')).select(
+                    declaration.id, later.id,
+                    where=declaration.id.in_(list(chunk)),
+                    order_by=[later.version.asc]))
+            latest.update(cursor)
+        return {id_: cls(later_id) for id_, later_id in latest.items()}
+
+    @classmethod
+    def get_superseded(cls, declarations, name):
+        later = cls.later_versions(declarations)
+        return {d.id: d.id in later for d in declarations}
+
     def get_rec_name(self, name):
         return (f'{self.employer.rec_name} {self.period:%Y-%m}'
             f' v{self.version}')
@@ -223,13 +259,18 @@ class Declaration(Workflow, ModelSQL, ModelView):
                             declaration=declaration.rec_name))
 
     @staticmethod
-    def _closed_month_errors(closed_until, month_start):
-        "The error of a month within the closed periods, if it is"
+    def _month_errors(closed_until, today, month_start):
+        """The error of a month within the closed periods or not begun yet,
+        if it is: a reason for the whole declaration (row 0)"""
         if closed_until and month_start <= closed_until:
             return [RowError(0, None, gettext(
                         'sigo_insurance.msg_period_closed',
                         month=f'{month_start:%Y-%m}',
                         closed_until=f'{closed_until:%Y-%m}'))]
+        if month_start > today:
+            return [RowError(0, None, gettext(
+                        'sigo_insurance.msg_period_future',
+                        month=f'{month_start:%Y-%m}'))]
         return []
 
     @classmethod
@@ -240,8 +281,13 @@ class Declaration(Workflow, ModelSQL, ModelView):
         Party = pool.get('party.party')
         Employment = pool.get('insurance.employment')
         Configuration = pool.get('insurance.configuration')
+        Rate = pool.get('insurance.rate')
+        InsuredType = pool.get('insurance.insured_type')
+        Date = pool.get('ir.date')
         start, end = month_bounds(period)
-        errors = cls._closed_month_errors(Configuration(1).closed_until, start)
+        errors = cls._month_errors(
+            Configuration(1).closed_until, Date.today(), start)
+        rates = Rate.in_month(start, employer.risk_class)
         numbers = {}
         for row in rows:
             number = register_number.normalize(row.register_number or '')
@@ -291,6 +337,12 @@ class Declaration(Workflow, ModelSQL, ModelView):
                             'sigo_insurance.msg_row_not_employed',
                             person=Party(person).rec_name,
                             employer=employer.rec_name,
+                            month=f'{start:%Y-%m}')))
+            elif employments[person][1] not in rates:
+                errors.append(RowError(row.row, number, gettext(
+                            'sigo_insurance.msg_row_no_rate',
+                            insured_type=InsuredType(
+                                employments[person][1]).rec_name,
                             month=f'{start:%Y-%m}')))
             else:
                 good.append((row, person, employments[person][1]))
@@ -519,6 +571,7 @@ class Declaration(Workflow, ModelSQL, ModelView):
             if errors.get(declaration.id):
                 raise DeclarationError(
                     declaration.rec_name, errors[declaration.id])
+        cls.check_corrects_latest(declarations)
         books = FundBooks()
         for declaration in declarations:
             books.check(declaration, month_bounds(declaration.period)[1])
@@ -534,6 +587,38 @@ class Declaration(Workflow, ModelSQL, ModelView):
         cls.post(now, books)
         if later:
             cls.__queue__.post(later)
+
+    @classmethod
+    def check_corrects_latest(cls, declarations):
+        """Refuse a version that does not correct the latest confirmed
+        version of its month: the employer would owe a difference twice"""
+        declaration = cls.__table__()
+        confirmed = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        stored = {}
+        for chunk in grouped_slice(
+                [d.id for d in declarations], backend.MAX_QUERY_PARAMS):
+            cursor.execute(*declaration.join(confirmed, condition=(
+                        confirmed.employer == declaration.employer)
+                    & (confirmed.period == declaration.period)
+                    & (confirmed.state == 'confirmed')).select(
+                    declaration.id, confirmed.id,
+                    where=declaration.id.in_(list(chunk)),
+                    order_by=[confirmed.version.asc]))
+            stored.update(cursor)
+        batch = {}
+        for declaration in declarations:
+            key = (declaration.employer.id, declaration.period)
+            latest = batch.get(key, stored.get(declaration.id))
+            corrects = (
+                declaration.corrects.id if declaration.corrects else None)
+            if latest != corrects:
+                raise AccessError(gettext(
+                        'sigo_insurance.msg_declaration_not_latest',
+                        declaration=declaration.rec_name,
+                        latest=cls(latest).rec_name if latest else ''))
+            # A second version of the month in the same batch corrects this
+            batch[key] = declaration.id
 
     @classmethod
     def line_counts(cls, declarations):
@@ -554,14 +639,17 @@ class Declaration(Workflow, ModelSQL, ModelView):
     def check_lines(cls, declarations):
         """The stored lines checked again as at upload, for all the
         declarations at once: the month still open, each person declared
-        once and still employed by the employer in the month; every bad row
-        by declaration"""
+        once and still employed by the employer in the month, with a rate
+        for the insured type; every bad row by declaration"""
         pool = Pool()
         Line = pool.get('insurance.declaration.line')
         Employment = pool.get('insurance.employment')
         Party = pool.get('party.party')
         Employer = pool.get('insurance.employer')
         Configuration = pool.get('insurance.configuration')
+        Rate = pool.get('insurance.rate')
+        InsuredType = pool.get('insurance.insured_type')
+        Date = pool.get('ir.date')
         line = Line.__table__()
         earlier = Line.__table__()
         declaration = cls.__table__()
@@ -569,15 +657,20 @@ class Declaration(Workflow, ModelSQL, ModelView):
         party = Party.__table__()
         cursor = Transaction().connection.cursor()
         closed_until = Configuration(1).closed_until
+        today = Date.today()
         errors = defaultdict(list)
         by_period = defaultdict(list)
         for record in declarations:
-            by_period[record.period].append(record.id)
-        for period, ids in by_period.items():
+            by_period[record.period, record.employer.risk_class].append(
+                record.id)
+        for (period, risk_class), ids in by_period.items():
             start, end = month_bounds(period)
             for id_ in ids:
                 errors[id_].extend(
-                    cls._closed_month_errors(closed_until, start))
+                    cls._month_errors(closed_until, today, start))
+            rated = list(Rate.in_month(start, risk_class))
+            no_rate = (~line.insured_type.in_(rated) if rated
+                else Literal(True))
             # The row a person was first declared on, for the later rows (rows
             # count from 1)
             first = earlier.select(Min(earlier.row),
@@ -595,15 +688,21 @@ class Declaration(Workflow, ModelSQL, ModelView):
                     ).select(
                     line.declaration, line.row, party.register_number,
                     line.person, declaration.employer, first,
+                    line.insured_type, employed.as_('employed'),
                     where=line.declaration.in_(list(chunk))
-                    & (Greater(first, 0) | ~employed),
+                    & (Greater(first, 0) | ~employed | no_rate),
                     order_by=[line.declaration, line.row])
                 cursor.execute(*query)
                 for (declaration_id, row, number, person, employer,
-                        duplicate_of) in cursor.fetchall():
+                        duplicate_of, insured_type, is_employed
+                        ) in cursor.fetchall():
                     if duplicate_of is not None:
                         reason = gettext('sigo_insurance.msg_row_duplicate',
                             first=duplicate_of)
+                    elif is_employed:
+                        reason = gettext('sigo_insurance.msg_row_no_rate',
+                            insured_type=InsuredType(insured_type).rec_name,
+                            month=f'{start:%Y-%m}')
                     else:
                         reason = gettext(
                             'sigo_insurance.msg_row_not_employed',
@@ -704,6 +803,13 @@ class Declaration(Workflow, ModelSQL, ModelView):
         "Start the next version of the month from this one"
         pool = Pool()
         Line = pool.get('insurance.declaration.line')
+        later = cls.later_versions(declarations)
+        for declaration in declarations:
+            if declaration.id in later:
+                raise AccessError(gettext(
+                        'sigo_insurance.msg_declaration_correct_superseded',
+                        declaration=declaration.rec_name,
+                        later=later[declaration.id].rec_name))
         corrections = []
         for declaration in declarations:
             version = cls._next_version(

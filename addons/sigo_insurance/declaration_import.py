@@ -9,6 +9,7 @@ import zipfile
 
 import openpyxl
 
+from trytond.exceptions import UserWarning
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.model.exceptions import ValidationError
@@ -56,7 +57,12 @@ def read_table(filename, data, columns,
         except UnicodeDecodeError:
             raise DeclarationFileError(gettext(
                     'sigo_insurance.msg_file_encoding', filename=filename))
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=',;\t')
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=',;\t')
+        except csv.Error:
+            # One column, or too little text to tell: read it with commas,
+            # and a missing column is then named as such
+            dialect = csv.excel
         table = list(csv.reader(io.StringIO(text), dialect))
     if not table:
         raise DeclarationFileError(gettext(
@@ -134,15 +140,26 @@ class Import(Wizard):
     def transition_load(self):
         pool = Pool()
         Declaration = pool.get('insurance.declaration')
+        Warning = pool.get('res.user.warning')
         filename = self.start.filename or ''
         try:
             rows = read_rows(filename, bytes(self.start.file))
-            self.declaration, _ = Declaration.create_from_rows(
+            self.declaration, created = Declaration.create_from_rows(
                 self.start.employer, self.start.period, rows)
         except DeclarationError as error:
             self.errors.errors = '\n'.join(
                 [error.message, ''] + error.description.split('\n'))
             return 'errors'
+        if not created:
+            # The officer is told that nothing new was stored before the
+            # declaration received earlier opens
+            key = Warning.format('declaration_received', [self.declaration])
+            if Warning.check(key):
+                raise UserWarning(key, gettext(
+                        'sigo_insurance.msg_declaration_already_received',
+                        declaration=self.declaration.rec_name,
+                        date=self.declaration.create_date.date(),
+                        version=self.declaration.version))
         return 'open_'
 
     def default_errors(self, fields):

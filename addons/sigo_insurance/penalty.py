@@ -57,15 +57,19 @@ class Penalty(ModelSQL, ModelView):
     @classmethod
     def charge(cls, date):
         """Charge the interest on every overdue month up to the date, from
-        its due date or the last charge, and post it per fund"""
+        its due date or the last charge, and post it per fund, once the
+        employers' advances have paid what they can"""
         pool = Pool()
         Receivable = pool.get('insurance.receivable')
         Configuration = pool.get('insurance.configuration')
+        Payment = pool.get('insurance.payment')
         Move = pool.get('account.move')
         rate = Configuration(1).penalty_rate
         if not rate:
             return []
         Receivable.lock()
+        # What an advance covers is paid, not overdue
+        Payment.apply_advances(Payment.advances())
         penalties, receivables = [], []
         for receivable in Receivable.search([
                     ('outstanding', '>', 0),

@@ -58,6 +58,10 @@ class ContributionRate(ModelSQL, ModelView):
         domain=[('employer_rate', '>=', 0), ('employer_rate', '<=', 100)])
     legal_basis = fields.Char(
         "Legal Basis", help="The law or resolution that set the rate.")
+    unconfirmed = fields.Boolean(
+        "Unconfirmed",
+        help="The law has not confirmed the rate or its split among the "
+        "funds: a placeholder to check and correct.")
 
     @classmethod
     def __setup__(cls):

@@ -121,12 +121,13 @@ class Receivable(ModelSQL, ModelView):
         lines = {r: [] for r in receivables}
         with Transaction().set_context(_check_access=False):
             owners = {}
+            # Any state: the declaration being confirmed is posted before
+            # its state is written, and only posted ones have lines
             for declaration in Declaration.search([
                         ('employer', 'in',
                             list({r.employer.id for r in receivables})),
                         ('period', 'in',
                             list({r.month for r in receivables})),
-                        ('state', '=', 'confirmed'),
                         ]):
                 owners[str(declaration)] = (
                     declaration.employer.id, declaration.period)

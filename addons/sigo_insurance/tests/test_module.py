@@ -11,7 +11,8 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.sigo_insurance.declaration import (
     DeclarationError, DeclaredRow, parse_wage)
-from trytond.modules.sigo_insurance.declaration_import import read_rows
+from trytond.modules.sigo_insurance.declaration_import import (
+    DeclarationFileError, read_rows)
 from trytond.modules.sigo_insurance.fund_books import FundBooks
 from trytond.modules.sigo_base.tests.tools import acting_as
 from trytond.pool import Pool
@@ -61,6 +62,20 @@ def create_employer(number='5123456', office_code='SIGO-MN-073-01',
     return employer
 
 
+def create_officer(login, office_code):
+    "A soum officer working in one office"
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    officer, = User.create([{
+                'login': login, 'name': login.title(),
+                'offices': [('add', [office(office_code).id])],
+                'roles': [('create', [{'role': ModelData.get_id(
+                                    'sigo_base', 'role_soum_officer')}])],
+                }])
+    return officer
+
+
 def xlsx(rows):
     workbook = openpyxl.Workbook()
     for row in rows:
@@ -97,6 +112,14 @@ class SigoInsuranceTestCase(ModuleTestCase):
                 (True, None)]:
             with self.subTest(value=value):
                 self.assertEqual(parse_wage(value), wage)
+
+    @with_transaction()
+    def test_read_csv_one_column(self):
+        "A CSV of one column is refused for the column missing"
+        with self.assertRaises(DeclarationFileError) as context:
+            read_rows('wages.csv', 'register_number\nАР90051512\n'.encode())
+        self.assertIn("needs a register number column and a wage column",
+            context.exception.message)
 
     def test_read_csv_semicolon_with_bom(self):
         "A CSV saved by a spreadsheet (BOM, semicolons) is read"
@@ -207,9 +230,118 @@ class SigoInsuranceTestCase(ModuleTestCase):
         Employment.write(list(employer.employments), {
                 'start_date': dt.date(2010, 1, 1)})
         with self.assertRaises(ValidationError) as context:
-            Declaration.create_from_rows(employer, dt.date(2014, 1, 1), [
+            Declaration.create_from_rows(employer, dt.date(2015, 1, 1), [
                     DeclaredRow(2, 'АР90051512', Decimal('100000'))])
-        self.assertIn("2014-01-01", context.exception.message)
+        self.assertIn("2015-01-01", context.exception.message)
+
+    @with_transaction()
+    def test_insured_type_without_rate(self):
+        """A person of an insured type without a rate in the month is a row
+        to correct, at upload and again at confirmation: never a wage
+        stored without contributions"""
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Employment = pool.get('insurance.employment')
+        InsuredType = pool.get('insurance.insured_type')
+        Party = pool.get('party.party')
+        employer = create_employer(people=(
+                ('Батын Болд', 'АР90051512'), ('Доржийн Сараа', 'АР85062304')))
+        student, = InsuredType.create([{'code': '99', 'name': "Intern"}])
+        sara, = Party.search([('register_number', '=', 'АР85062304')])
+        employment, = Employment.search([('person', '=', sara.id)])
+        Employment.write([employment], {'insured_type': student.id})
+        with self.assertRaises(DeclarationError) as context:
+            Declaration.create_from_rows(employer, MAY, [
+                    DeclaredRow(2, 'АР90051512', Decimal('1000000')),
+                    DeclaredRow(3, 'АР85062304', Decimal('1000000'))])
+        error, = context.exception.errors
+        self.assertEqual(error.row, 3)
+        self.assertIn("no contribution rate for insured type 99", error.reason)
+        self.assertIn("2025-05", error.reason)
+        self.assertEqual(Declaration.search([]), [])
+
+        # Typed in the client, the line is refused when confirmed
+        declaration, = Declaration.create([{
+                    'employer': employer.id, 'period': MAY,
+                    'lines': [('create', [{
+                                    'person': sara.id,
+                                    'insured_type': student.id,
+                                    'wage': Decimal('900000')}])]}])
+        open_fund_books()
+        with self.assertRaises(DeclarationError) as context:
+            Declaration.confirm([declaration])
+        self.assertIn("Row 1 (АР85062304): no contribution rate for insured "
+            "type 99", context.exception.description)
+        self.assertEqual(declaration.state, 'draft')
+
+    @with_transaction()
+    def test_placeholder_rates_of_other_insured_types(self):
+        """Every insured type has rates adding up to its published totals,
+        the placeholders flagged unconfirmed as the hazardous-work ones"""
+        pool = Pool()
+        Rate = pool.get('insurance.rate')
+        InsuredType = pool.get('insurance.insured_type')
+        RiskClass = pool.get('insurance.risk_class')
+        totals = {
+            '01': (Decimal('11.5'), Decimal('12.5')),
+            '22': (Decimal('9.3'), Decimal('10.3')),
+            '40': (Decimal('11.3'), Decimal('12.3')),
+            '11': (Decimal('2.0'), Decimal('2.0')),
+            '06': (Decimal('0'), Decimal('9.5')),
+            '17': (Decimal('0'), Decimal('12.5')),
+            }
+        rates = Rate.in_month(MAY, None)
+        for insured_type in InsuredType.search([('code', 'in', list(totals))]):
+            with self.subTest(insured_type=insured_type.code):
+                by_fund = rates[insured_type.id]
+                self.assertEqual(
+                    (sum(r[1] for r in by_fund), sum(r[2] for r in by_fund)),
+                    totals[insured_type.code])
+                self.assertEqual(
+                    {r.unconfirmed for r in Rate.search([
+                                ('insured_type', '=', insured_type.id),
+                                ('risk_class', '=', None)])},
+                    {insured_type.code != '01'})
+        hazardous = Rate.search([('risk_class', 'in', RiskClass.search([]))])
+        self.assertTrue(hazardous)
+        self.assertTrue(all(r.unconfirmed for r in hazardous))
+
+    @with_transaction()
+    def test_working_pensioner_pays_contributions(self):
+        "A working pensioner (type 22) is assessed at the type's rates"
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Employment = pool.get('insurance.employment')
+        ModelData = pool.get('ir.model.data')
+        employer = create_employer()
+        Employment.write(list(employer.employments), {
+                'insured_type': ModelData.get_id(
+                    'sigo_insurance', 'insured_type_22')})
+        declaration, _ = Declaration.create_from_rows(employer, MAY, [
+                DeclaredRow(2, 'АР90051512', Decimal('1000000'))])
+        self.assertEqual(declaration.employee_total, Decimal('93000'))
+        self.assertEqual(declaration.employer_total, Decimal('103000'))
+        self.assertEqual(len(declaration.lines[0].contributions), 5)
+
+    @with_transaction()
+    def test_future_month_refused(self):
+        "A month not begun yet is refused for the whole file"
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Date = pool.get('ir.date')
+        employer = create_employer()
+        next_month = (Date.today().replace(day=28)
+            + dt.timedelta(days=4)).replace(day=1)
+        with self.assertRaises(DeclarationError) as context:
+            Declaration.create_from_rows(employer, next_month, [
+                    DeclaredRow(2, 'АР90051512', Decimal('1000000'))])
+        self.assertEqual(context.exception.description,
+            f"All rows: the month {next_month:%Y-%m} has not begun yet")
+        self.assertEqual(Declaration.search([]), [])
+        this_month, _ = Declaration.create_from_rows(
+            employer, Date.today(), [
+                DeclaredRow(2, 'АР90051512', Decimal('1000000'))])
+        self.assertEqual(this_month.state, 'draft')
 
     @with_transaction()
     def test_risk_class_rate(self):
@@ -285,6 +417,68 @@ class SigoInsuranceTestCase(ModuleTestCase):
         self.assertEqual(correction.corrects, declaration)
         self.assertEqual(len(correction.lines), 1)
         self.assertEqual(correction.employee_total, Decimal('115000'))
+
+    @with_transaction()
+    def test_corrected_version_not_corrected_again(self):
+        """Only the latest version of a month can be corrected: correcting
+        an earlier one again would make the employer owe the difference
+        twice"""
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Line = pool.get('insurance.declaration.line')
+        Receivable = pool.get('insurance.receivable')
+        employer = create_employer()
+        open_fund_books()
+        first, _ = Declaration.create_from_rows(employer, MAY, [
+                DeclaredRow(2, 'АР90051512', Decimal('1000000'))])
+        Declaration.confirm([first])
+        self.assertFalse(first.superseded)
+        Declaration.correct([first])
+        second, = Declaration.search([('version', '=', 2)])
+        # While its correction is prepared, the first is not corrected twice
+        self.assertTrue(Declaration(first.id).superseded)
+        with self.assertRaises(AccessError) as context:
+            Declaration.correct([first])
+        self.assertIn(second.rec_name, context.exception.message)
+        Line.write(list(second.lines), {'wage': Decimal('2000000')})
+        Declaration.confirm([second])
+        with self.assertRaises(AccessError):
+            Declaration.correct([Declaration(first.id)])
+        self.assertEqual(Declaration.search([('version', '=', 3)]), [])
+        owed = sum(r.assessed for r in Receivable.search([]))
+        self.assertEqual(owed, second.employee_total + second.employer_total)
+        # The latest version is corrected as usual
+        self.assertFalse(second.superseded)
+        Declaration.correct([second])
+        third, = Declaration.search([('version', '=', 3)])
+        self.assertEqual(third.corrects, second)
+
+    @with_transaction()
+    def test_stale_correction_not_confirmed(self):
+        """A correction of a version corrected since (made before this
+        check) is refused at confirmation, nothing posted"""
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Line = pool.get('insurance.declaration.line')
+        Receivable = pool.get('insurance.receivable')
+        employer = create_employer()
+        open_fund_books()
+        first, _ = Declaration.create_from_rows(employer, MAY, [
+                DeclaredRow(2, 'АР90051512', Decimal('1000000'))])
+        Declaration.confirm([first])
+        Declaration.correct([first])
+        second, = Declaration.search([('version', '=', 2)])
+        stale, = Declaration.copy([second], default={'version': 3})
+        Line.copy(second.lines, default={'declaration': stale.id})
+        Line.write(list(second.lines), {'wage': Decimal('2000000')})
+        Declaration.confirm([second])
+        owed = sum(r.assessed for r in Receivable.search([]))
+        with self.assertRaises(AccessError) as context:
+            Declaration.confirm([stale])
+        self.assertIn(second.rec_name, context.exception.message)
+        self.assertEqual(stale.state, 'draft')
+        self.assertEqual(stale.moves, ())
+        self.assertEqual(sum(r.assessed for r in Receivable.search([])), owed)
 
     @with_transaction()
     def test_confirm_posts_each_fund(self):
@@ -507,6 +701,106 @@ class SigoInsuranceTestCase(ModuleTestCase):
             self.assertEqual(Declaration.search([]), [own_declaration])
             with self.assertRaises(AccessError):
                 Declaration.read([other_declaration.id], ['employee_total'])
+
+
+    @with_transaction()
+    def test_book_and_coverage_from_every_office(self):
+        """A soum officer's insurance book and coverage of a citizen show
+        the months declared by employers of other offices too"""
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Employment = pool.get('insurance.employment')
+        Coverage = pool.get('insurance.coverage')
+        Payment = pool.get('insurance.payment')
+        Party = pool.get('party.party')
+        Book = pool.get('insurance.book', type='report')
+        april = dt.date(2025, 4, 1)
+        own = create_employer('5000001', 'SIGO-MN-073-01')
+        other = create_employer('5000002', 'SIGO-MN-073-02', people=())
+        person, = Party.search([('register_number', '=', 'АР90051512')])
+        Employment.create([{'employer': other.id, 'person': person.id,
+                    'start_date': dt.date(2024, 1, 1)}])
+        open_fund_books()
+        declarations = [d for d, _ in Declaration.create_from_files([
+                    (other, april, [
+                            DeclaredRow(2, 'АР90051512', Decimal('900000'))]),
+                    (own, MAY, [
+                            DeclaredRow(2, 'АР90051512', Decimal('1000000'))]),
+                    ])]
+        Declaration.confirm(declarations)
+        payments = Payment.create([{
+                    'employer': d.employer.id, 'date': dt.date(2025, 6, 5),
+                    'reference': f'KHAN-{d.id}',
+                    'amount': d.employee_total + d.employer_total}
+                for d in declarations])
+        Payment.post(payments)
+        officer = create_officer('officer', 'SIGO-MN-073-01')
+        with acting_as(officer):
+            covered = Coverage.search([('person', '=', person.id)])
+            self.assertEqual({c.month for c in covered}, {april, MAY})
+            self.assertEqual(
+                {r['employer_name'] for r in Coverage.read(
+                        [c.id for c in covered], ['employer_name'])},
+                {own.rec_name, other.rec_name})
+            _, content, _, _ = Book.execute([person.id], {})
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        self.assertEqual(sheet['A2'].value, "Months of coverage: 2")
+        self.assertEqual(
+            [(r[0].date(), r[1]) for r in sheet.iter_rows(
+                    min_row=5, max_row=6, values_only=True)],
+            [(april, other.rec_name), (MAY, own.rec_name)])
+
+    @with_transaction()
+    def test_employers_and_cases_follow_jurisdiction(self):
+        """An officer reads, changes and files employers and benefit cases
+        of their own office only"""
+        pool = Pool()
+        Employer = pool.get('insurance.employer')
+        Case = pool.get('insurance.benefit.case')
+        Party = pool.get('party.party')
+        own = create_employer('5000001', 'SIGO-MN-073-01')
+        other = create_employer('5000002', 'SIGO-MN-073-02', people=(
+                ("Доржийн Сараа", 'АР85062304'),))
+        bold, = Party.search([('register_number', '=', 'АР90051512')])
+        sara, = Party.search([('register_number', '=', 'АР85062304')])
+
+        def case(person, employer):
+            return {'kind': 'sickness', 'person': person.id,
+                'beneficiary': person.id, 'employer': employer.id,
+                'office': employer.office.id,
+                'event_date': dt.date(2025, 6, 2),
+                'end_date': dt.date(2025, 6, 13)}
+        own_case, other_case = Case.create(
+            [case(bold, own), case(sara, other)])
+        officer = create_officer('officer', 'SIGO-MN-073-01')
+        with acting_as(officer):
+            self.assertEqual(Employer.search([]), [own])
+            self.assertEqual(Case.search([]), [own_case])
+            Employer.write([own], {'sector': "Dairy"})
+            Case.write([own_case], {'note': "Sick note received"})
+            Employer.create([{
+                        'party': own.party.id, 'kind': 'entity',
+                        'registration_number': '5000003',
+                        'office': own.office.id}])
+            Case.create([case(bold, own)])
+            for denied in [
+                    lambda: Employer.read([other.id], ['sector']),
+                    lambda: Employer.write([other], {'sector': "Dairy"}),
+                    lambda: Employer.create([{
+                                'party': other.party.id,
+                                'kind': 'entity',
+                                'registration_number': '5000004',
+                                'office': other.office.id}]),
+                    lambda: Case.read([other_case.id], ['amount']),
+                    lambda: Case.write(
+                        [other_case], {'note': "Sick note received"}),
+                    lambda: Case.create([case(sara, other)]),
+                    ]:
+                with self.subTest(denied=denied), \
+                        self.assertRaises(AccessError):
+                    denied()
+        self.assertEqual(Employer(other.id).sector, None)
+        self.assertEqual(Case(other_case.id).note, None)
 
 
 del ModuleTestCase
