@@ -89,7 +89,7 @@ DECISION = {'decision', 'decision_reason', 'amount_approved'}
 # What only the workflow and the check set: a client never writes them
 CLAIM_WORKFLOW = {'state', 'provider', 'office', 'number', 'channel',
     'move', 'decided_at', 'reviewer', 'web_user', 'file_digest', 'filename',
-    'events', 'sample_seed'}
+    'events'}
 LINE_WORKFLOW = {'claim', 'line_number', 'patient', 'tariff', 'medicine',
     'amount_allowed', 'reasons', 'sampled', 'decided_by'}
 # The claims finance may put in a payment batch
@@ -192,10 +192,6 @@ class Claim(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         help="The approved amount booked as payable to the provider.")
     payment_batch = fields.Many2One('claim.payment.batch', "Payment Batch",
         readonly=True, ondelete='RESTRICT')
-    sample_seed = fields.Char("Sample Seed", readonly=True,
-        help="The secret the sample of the lines is drawn with: the "
-        "provider cannot foresee the sample, and checking the claim again "
-        "draws the same one.")
     del _states
 
     @classmethod
@@ -388,7 +384,7 @@ class Claim(JurisdictionMixin, Workflow, ModelSQL, ModelView):
         default = default.copy() if default else {}
         for name in ['number', 'file_digest', 'filename', 'reference',
                 'events', 'move', 'payment_batch', 'reviewer', 'decided_at',
-                'review_note', 'web_user', 'sample_seed']:
+                'review_note', 'web_user']:
             default.setdefault(name, None)
         default.setdefault('channel', cls.default_channel())
         new_claims = super().copy(claims, default=default)
@@ -1198,18 +1194,12 @@ class ClaimLine(ModelSQL, ModelView):
         """Leave for the reviewer every line with a reason and the share
         percent of the others, drawn the same way whenever the claim is
         checked; approve the other clean lines"""
-        Claim = Pool().get('claim.claim')
+        SampleSeed = Pool().get('claim.claim.sample_seed')
         lines = cls.search([('claim', '=', claim.id)], order=[('id', 'ASC')])
         flagged = {l.id for l in lines if l.reason_codes}
         clean = [l for l in lines if l.id not in flagged]
         size = math.ceil(len(clean) * (percent or 0) / 100)
-        # A secret of the claim, drawn at its first check, so that the
-        # provider cannot tell which clean lines a reviewer will see
-        seed = claim.sample_seed
-        if not seed:
-            seed = secrets.token_hex()
-            Claim.write([claim], {'sample_seed': seed})
-        rng = random.Random(seed)
+        rng = random.Random(SampleSeed.of_claim(claim))
         sample = set(rng.sample([l.id for l in clean], size))
         to_write = []
         pending = [l for l in lines if l.id in flagged or l.id in sample]
@@ -1417,6 +1407,35 @@ class ClaimLineReason(ModelSQL):
         t = cls.__table__()
         cls.__access__.add('line')
         cls._sql_indexes.add(Index(t, (t.line, Index.Equality())))
+
+
+class ClaimSampleSeed(ModelSQL):
+    """The secret a claim's review sample is drawn with, drawn at its first
+    check: the provider cannot foresee which clean lines a reviewer will
+    see, and checking the claim again draws the same sample. Kept apart from
+    the claim, where no user, reviewers included, may read it."""
+    __name__ = 'claim.claim.sample_seed'
+    __string__ = "Claim Sample Seed"
+    claim = fields.Many2One('claim.claim', "Claim", required=True,
+        ondelete='CASCADE')
+    seed = fields.Char("Seed", required=True, strip=False)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('claim_unique', Unique(t, t.claim),
+                'claims_portal.msg_claim_sample_seed_unique'),
+            ]
+
+    @classmethod
+    def of_claim(cls, claim):
+        seeds = cls.search([('claim', '=', claim.id)], limit=1)
+        if seeds:
+            return seeds[0].seed
+        seed, = cls.create([{'claim': claim.id, 'seed': secrets.token_hex()}])
+        return seed.seed
 
 
 class ClaimEvent(ModelSQL, ModelView):

@@ -439,9 +439,11 @@ class ClaimsPortalTestCase(MailboxTestMixin, ModuleTestCase):
     @with_transaction()
     def test_sample_is_secret_and_kept(self):
         """The sample is drawn with a secret of the claim, not its number,
-        and stays the same when the claim is checked again"""
+        and stays the same when the claim is checked again; no user, the
+        reviewer included, can read the secret"""
         pool = Pool()
         Claim = pool.get('claim.claim')
+        SampleSeed = pool.get('claim.claim.sample_seed')
         Configuration = pool.get('claim.configuration')
         config = Configuration(1)
         config.sample_percent = 50
@@ -451,17 +453,18 @@ class ClaimsPortalTestCase(MailboxTestMixin, ModuleTestCase):
         claim = Claim.import_file(provider, 'claim.csv', claim_csv(
                 [[n, day, 'J18.9', 'S001', 1, 13500] for n in INSURED]),
             web_user=web_user)
-        self.assertIsNone(claim.sample_seed)
+        self.assertFalse(SampleSeed.search([('claim', '=', claim.id)]))
         Claim.submit([claim])
-        seed = claim.sample_seed
-        self.assertEqual(len(seed), 64)
+        seed, = SampleSeed.search([('claim', '=', claim.id)])
+        self.assertEqual(len(seed.seed), 64)
         sampled = [l.id for l in claim.lines if l.sampled]
         self.assertEqual(len(sampled), 3)
         claim.review_note = "Add the referral."
         claim.save()
         Claim.return_([claim])
         Claim.submit([claim])
-        self.assertEqual(claim.sample_seed, seed)
+        self.assertEqual(
+            SampleSeed.search([('claim', '=', claim.id)]), [seed])
         self.assertEqual([l.id for l in claim.lines if l.sampled], sampled)
 
         arkhangai = reviewer('arkhangai', 'SIGO-MN-073')
@@ -469,9 +472,9 @@ class ClaimsPortalTestCase(MailboxTestMixin, ModuleTestCase):
             self.assertEqual(Claim.read([claim.id], ['state'])[0]['state'],
                 'under_review')
             with self.assertRaises(AccessError):
-                Claim.read([claim.id], ['sample_seed'])
+                SampleSeed.read([seed.id], ['seed'])
             with self.assertRaises(AccessError):
-                Claim.search([('sample_seed', '=', seed)])
+                SampleSeed.search([('claim', '=', claim.id)])
 
     @with_transaction()
     def test_copy_is_a_new_draft(self):
@@ -479,6 +482,7 @@ class ClaimsPortalTestCase(MailboxTestMixin, ModuleTestCase):
         pool = Pool()
         Claim = pool.get('claim.claim')
         Line = pool.get('claim.line')
+        SampleSeed = pool.get('claim.claim.sample_seed')
         provider, web_user = setup_claims()
         claim = Claim.import_file(provider, 'claim.csv',
             claim_csv(good_and_bad_rows()[:2]), web_user=web_user,
@@ -486,8 +490,9 @@ class ClaimsPortalTestCase(MailboxTestMixin, ModuleTestCase):
         Claim.submit([claim])
         Line.approve([l for l in claim.lines if l.decision == 'pending'])
         copy, = Claim.copy([claim])
-        self.assertEqual((copy.state, copy.channel, copy.web_user,
-                copy.sample_seed), ('draft', 'portal', None, None))
+        self.assertEqual((copy.state, copy.channel, copy.web_user),
+            ('draft', 'portal', None))
+        self.assertFalse(SampleSeed.search([('claim', '=', copy.id)]))
         self.assertEqual([(l.decision, l.amount_approved, l.sampled,
                     l.decided_by) for l in copy.lines],
             [('pending', None, False, None)] * 2)
