@@ -8,7 +8,6 @@ from sql import Cast, Null
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
-from trytond.transaction import without_check_access
 
 from .declaration import AMOUNT
 
@@ -17,13 +16,11 @@ class CoverageMonth(ModelSQL, ModelView):
     "Coverage Month"
     __name__ = 'insurance.coverage'
     __string__ = "Coverage Month"
-    person = fields.Many2One('party.party', "Insured Person", required=True)
+    person = fields.Many2One('party.party', "Insured Person")
     month = fields.Date("Month")
     fund = fields.Many2One('insurance.fund', "Fund")
     employer = fields.Many2One(
         'insurance.employer', "Employer", required=True)
-    employer_name = fields.Function(
-        fields.Char("Employer"), 'get_employer_name')
     insurable_wage = fields.Numeric("Insurable Wage", digits=AMOUNT)
     contribution = fields.Numeric(
         "Contribution", digits=AMOUNT,
@@ -32,19 +29,8 @@ class CoverageMonth(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        # A person's coverage is their record with every employer, in
-        # every office: it follows the citizen, not the employer's office
-        cls.__access__.add('person')
+        cls.__access__.add('employer')
         cls._order = [('month', 'DESC'), ('fund', 'ASC'), ('id', 'DESC')]
-
-    @classmethod
-    @without_check_access
-    def get_employer_name(cls, months, name):
-        "The employer's name, also of an employer of another office"
-        Employer = Pool().get('insurance.employer')
-        employers = Employer.browse({m.employer.id for m in months})
-        names = {e.id: e.rec_name for e in employers}
-        return {m.id: names[m.employer.id] for m in months}
 
     @classmethod
     def table_query(cls):

@@ -407,7 +407,9 @@ class Declaration(Workflow, ModelSQL, ModelView):
             digest = content_hash(rows)
             versions = stored[employer.id, period]
             active = [d for d in versions if d.state != 'cancelled']
-            same = [d for d in active if d.content_hash == digest]
+            # Only the month's latest version: the first file sent again
+            # after a correction undoes it
+            same = [d for d in active[:1] if d.content_hash == digest]
             if same:
                 results[index] = (same[0], False)
                 continue

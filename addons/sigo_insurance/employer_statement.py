@@ -5,6 +5,7 @@
 insurance book of a citizen (XLSX)"""
 from collections import defaultdict
 
+from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.modules.sigo_base.printed_document import PrintedDocument
 from trytond.pool import Pool
@@ -84,6 +85,14 @@ class EmployerStatementPrint(PrintedDocument):
 class InsuranceBook(Report):
     "The citizen's insurance book: every month declared, per fund"
     __name__ = 'insurance.book'
+
+    @classmethod
+    def execute(cls, ids, data):
+        # The book of the citizen the officer serves, not a bulk export of
+        # every office's wages
+        if len(ids) > 1:
+            raise UserError(gettext('sigo_insurance.msg_insurance_book_one'))
+        return super().execute(ids, data)
 
     @classmethod
     @without_check_access

@@ -13,7 +13,7 @@ from trytond.model import (
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .declaration import AMOUNT, RECEIVABLE_FROM_EMPLOYERS, month_bounds
 from .fund_books import CASH_AT_BANK, FundBooks
@@ -296,12 +296,44 @@ class Declaration(metaclass=PoolMeta):
     __name__ = 'insurance.declaration'
 
     @classmethod
+    def confirm(cls, declarations):
+        cls.lock_for_advances(declarations)
+        super().confirm(declarations)
+
+    @classmethod
+    def lock_for_advances(cls, declarations):
+        """Lock the receivables before any work when an advance will pay
+        the months: a lock asked for later restarts the transaction, which
+        then does all of it again"""
+        pool = Pool()
+        Payment = pool.get('insurance.payment')
+        Receivable = pool.get('insurance.receivable')
+        with without_check_access():
+            advances = Payment.advances({d.employer for d in declarations})
+        if advances:
+            Receivable.lock()
+
+    @classmethod
     def post(cls, declarations, books=None):
-        "The employers' advances then pay the months just assessed"
-        Payment = Pool().get('insurance.payment')
+        """The employers' advances then pay the months just assessed; a
+        month a correction leaves owing nothing is settled in the books, or
+        dunning would still claim its first version"""
+        pool = Pool()
+        Payment = pool.get('insurance.payment')
+        Receivable = pool.get('insurance.receivable')
+        cls.lock_for_advances(declarations)
         super().post(declarations, books=books)
         Payment.apply_advances(
             Payment.advances({d.employer for d in declarations}))
+        corrections = [d for d in declarations if d.corrects]
+        settled = []
+        for declaration in corrections:
+            settled.extend(Receivable.search([
+                        ('employer', '=', declaration.employer.id),
+                        ('month', '=', declaration.period),
+                        ('outstanding', '=', 0),
+                        ]))
+        Receivable.reconcile(settled)
 
 
 class PaymentAllocation(ModelSQL, ModelView):

@@ -85,6 +85,13 @@ def xlsx(rows):
     return output.getvalue()
 
 
+def printable(record):
+    "The (name, report) pairs the user may print from the record's form"
+    Keyword = Pool().get('ir.action.keyword')
+    return {(a['name'], a['report_name']) for a in Keyword.get_keyword(
+            'form_print', (record.__name__, record.id))}
+
+
 class SigoInsuranceTestCase(ModuleTestCase):
     "Test SIGO Insurance module"
     module = 'sigo_insurance'
@@ -454,6 +461,44 @@ class SigoInsuranceTestCase(ModuleTestCase):
         self.assertEqual(third.corrects, second)
 
     @with_transaction()
+    def test_first_file_again_undoes_a_correction(self):
+        """The month's first file sent again after a correction is a new
+        version that undoes it; the month paid in full is then settled in
+        the books, so dunning claims nothing"""
+        pool = Pool()
+        Declaration = pool.get('insurance.declaration')
+        Payment = pool.get('insurance.payment')
+        MoveLine = pool.get('account.move.line')
+        Receivable = pool.get('insurance.receivable')
+        employer = create_employer()
+        open_fund_books()
+        first_file = [DeclaredRow(2, 'АР90051512', Decimal('1000000'))]
+        first, _ = Declaration.create_from_rows(employer, MAY, first_file)
+        Declaration.confirm([first])
+        payment, = Payment.create([{
+                    'employer': employer.id, 'date': dt.date(2025, 6, 5),
+                    'reference': 'KHAN-1',
+                    'amount': first.employee_total + first.employer_total}])
+        Payment.post([payment])
+        second, _ = Declaration.create_from_rows(employer, MAY, [
+                DeclaredRow(2, 'АР90051512', Decimal('1100000'))])
+        Declaration.confirm([second])
+        self.assertTrue(
+            all(r.outstanding > 0 for r in Receivable.search([])))
+
+        third, created = Declaration.create_from_rows(
+            employer, MAY, first_file)
+        self.assertTrue(created)
+        self.assertEqual((third.version, third.corrects), (3, second))
+        Declaration.confirm([third])
+        self.assertEqual(
+            {r.outstanding for r in Receivable.search([])}, {0})
+        self.assertEqual(MoveLine.search([
+                    ('account.code', '=', '1210'),
+                    ('reconciliation', '=', None),
+                    ]), [])
+
+    @with_transaction()
     def test_stale_correction_not_confirmed(self):
         """A correction of a version corrected since (made before this
         check) is refused at confirmation, nothing posted"""
@@ -704,9 +749,11 @@ class SigoInsuranceTestCase(ModuleTestCase):
 
 
     @with_transaction()
-    def test_book_and_coverage_from_every_office(self):
-        """A soum officer's insurance book and coverage of a citizen show
-        the months declared by employers of other offices too"""
+    def test_book_from_every_office(self):
+        """A soum officer lists the coverage months of the office's
+        employers, and prints a citizen's insurance book with the months
+        of every office's employers; one book at a time, and only for
+        insurance staff"""
         pool = Pool()
         Declaration = pool.get('insurance.declaration')
         Employment = pool.get('insurance.employment')
@@ -714,6 +761,7 @@ class SigoInsuranceTestCase(ModuleTestCase):
         Payment = pool.get('insurance.payment')
         Party = pool.get('party.party')
         Book = pool.get('insurance.book', type='report')
+        User = pool.get('res.user')
         april = dt.date(2025, 4, 1)
         own = create_employer('5000001', 'SIGO-MN-073-01')
         other = create_employer('5000002', 'SIGO-MN-073-02', people=())
@@ -735,14 +783,22 @@ class SigoInsuranceTestCase(ModuleTestCase):
                 for d in declarations])
         Payment.post(payments)
         officer = create_officer('officer', 'SIGO-MN-073-01')
+        other_person, = Party.create([{'name': "Other citizen"}])
+        clerk, = User.create([{'login': 'clerk', 'name': "IT clerk"}])
         with acting_as(officer):
             covered = Coverage.search([('person', '=', person.id)])
-            self.assertEqual({c.month for c in covered}, {april, MAY})
-            self.assertEqual(
-                {r['employer_name'] for r in Coverage.read(
-                        [c.id for c in covered], ['employer_name'])},
-                {own.rec_name, other.rec_name})
+            self.assertEqual({c.month for c in covered}, {MAY})
             _, content, _, _ = Book.execute([person.id], {})
+            with self.assertRaises(UserError):
+                Book.execute([person.id, other_person.id], {})
+        book_action = ('Insurance Book', 'insurance.book')
+        with acting_as(officer):
+            self.assertIn(book_action, printable(person))
+        with acting_as(clerk):
+            self.assertNotIn(book_action, printable(person))
+            # Tryton finds no report action the user may run
+            with self.assertRaises(AssertionError):
+                Book.execute([person.id], {})
         sheet = openpyxl.load_workbook(io.BytesIO(content)).active
         self.assertEqual(sheet['A2'].value, "Months of coverage: 2")
         self.assertEqual(
