@@ -325,15 +325,16 @@ class Declaration(metaclass=PoolMeta):
         super().post(declarations, books=books)
         Payment.apply_advances(
             Payment.advances({d.employer for d in declarations}))
-        corrections = [d for d in declarations if d.corrects]
-        settled = []
-        for declaration in corrections:
-            settled.extend(Receivable.search([
-                        ('employer', '=', declaration.employer.id),
-                        ('month', '=', declaration.period),
+        corrected = {(d.employer.id, d.period)
+            for d in declarations if d.corrects}
+        if corrected:
+            Receivable.reconcile(Receivable.search([
                         ('outstanding', '=', 0),
+                        ['OR'] + [[
+                                ('employer', '=', employer),
+                                ('month', '=', month),
+                                ] for employer, month in corrected],
                         ]))
-        Receivable.reconcile(settled)
 
 
 class PaymentAllocation(ModelSQL, ModelView):

@@ -85,6 +85,17 @@ def xlsx(rows):
     return output.getvalue()
 
 
+def confirmed_may():
+    "An employer's May confirmed, one employee on 1,000,000, books open"
+    Declaration = Pool().get('insurance.declaration')
+    employer = create_employer()
+    open_fund_books()
+    declaration, _ = Declaration.create_from_rows(employer, MAY, [
+            DeclaredRow(2, 'АР90051512', Decimal('1000000'))])
+    Declaration.confirm([declaration])
+    return declaration
+
+
 def printable(record):
     "The (name, report) pairs the user may print from the record's form"
     Keyword = Pool().get('ir.action.keyword')
@@ -434,11 +445,7 @@ class SigoInsuranceTestCase(ModuleTestCase):
         Declaration = pool.get('insurance.declaration')
         Line = pool.get('insurance.declaration.line')
         Receivable = pool.get('insurance.receivable')
-        employer = create_employer()
-        open_fund_books()
-        first, _ = Declaration.create_from_rows(employer, MAY, [
-                DeclaredRow(2, 'АР90051512', Decimal('1000000'))])
-        Declaration.confirm([first])
+        first = confirmed_may()
         self.assertFalse(first.superseded)
         Declaration.correct([first])
         second, = Declaration.search([('version', '=', 2)])
@@ -506,11 +513,7 @@ class SigoInsuranceTestCase(ModuleTestCase):
         Declaration = pool.get('insurance.declaration')
         Line = pool.get('insurance.declaration.line')
         Receivable = pool.get('insurance.receivable')
-        employer = create_employer()
-        open_fund_books()
-        first, _ = Declaration.create_from_rows(employer, MAY, [
-                DeclaredRow(2, 'АР90051512', Decimal('1000000'))])
-        Declaration.confirm([first])
+        first = confirmed_may()
         Declaration.correct([first])
         second, = Declaration.search([('version', '=', 2)])
         stale, = Declaration.copy([second], default={'version': 3})
